@@ -1,0 +1,178 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+#include "ofproto-vfp/forwarding.h"
+
+#include "flow.h"
+#include "hash.h"
+#include "odp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(vfp_forwarding);
+
+struct vfp_fwd *
+vfp_fwd_create(void)
+{
+    struct vfp_fwd *fwd = xzalloc(sizeof *fwd);
+
+    hmap_init(&fwd->ports);
+    return fwd;
+}
+
+struct vfp_fwd_bridge *
+vfp_fwd_add_bridge(struct vfp_fwd *fwd, const char *name, uint64_t generation)
+{
+    struct vfp_fwd_bridge *bridge = xzalloc(sizeof *bridge);
+
+    bridge->name = xstrdup(name);
+    bridge->generation = generation;
+    hmap_init(&bridge->macs);
+    bridge->uplink = ODPP_NONE;
+
+    if (fwd->n_bridges >= fwd->allocated_bridges) {
+        fwd->bridges = x2nrealloc(fwd->bridges, &fwd->allocated_bridges,
+                                  sizeof *fwd->bridges);
+    }
+    fwd->bridges[fwd->n_bridges++] = bridge;
+    return bridge;
+}
+
+static const struct vfp_fwd_port *
+find_mac(const struct vfp_fwd_bridge *bridge, const struct eth_addr mac)
+{
+    const struct vfp_fwd_port *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, mac_node, hash_bytes(&mac, sizeof mac, 0),
+                             &bridge->macs) {
+        if (eth_addr_equals(port->mac, mac)) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+/* Adds datapath port 'odp_port' to 'bridge'.  A port without a usable MAC
+ * ('mac' null, zero or multicast) still floods and receives floods, but no
+ * unicast is addressed to it.  When two ports claim one MAC, the first added
+ * keeps it. */
+void
+vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
+                 odp_port_t odp_port, const struct eth_addr *mac, bool uplink)
+{
+    struct vfp_fwd_port *port = xzalloc(sizeof *port);
+
+    port->odp_port = odp_port;
+    port->uplink = uplink;
+    port->bridge = bridge;
+    hmap_insert(&fwd->ports, &port->odp_node, hash_odp_port(odp_port));
+
+    bridge->ports = xrealloc(bridge->ports,
+                             (bridge->n_ports + 1) * sizeof *bridge->ports);
+    bridge->ports[bridge->n_ports++] = odp_port;
+
+    if (uplink && bridge->uplink == ODPP_NONE) {
+        bridge->uplink = odp_port;
+    }
+
+    if (mac && !eth_addr_is_zero(*mac) && !eth_addr_is_multicast(*mac)) {
+        port->mac = *mac;
+        if (!find_mac(bridge, *mac)) {
+            hmap_insert(&bridge->macs, &port->mac_node,
+                        hash_bytes(mac, sizeof *mac, 0));
+        } else {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            VLOG_WARN_RL(&rl, "%s: datapath port %"PRIu32" has MAC "
+                         ETH_ADDR_FMT" which another port already has; "
+                         "unicast goes to the other port", bridge->name,
+                         odp_to_u32(odp_port), ETH_ADDR_ARGS(*mac));
+        }
+    }
+}
+
+void
+vfp_fwd_destroy(struct vfp_fwd *fwd)
+{
+    if (!fwd) {
+        return;
+    }
+
+    struct vfp_fwd_port *port;
+    HMAP_FOR_EACH_POP (port, odp_node, &fwd->ports) {
+        free(port);
+    }
+    hmap_destroy(&fwd->ports);
+
+    for (size_t i = 0; i < fwd->n_bridges; i++) {
+        struct vfp_fwd_bridge *bridge = fwd->bridges[i];
+
+        hmap_destroy(&bridge->macs);
+        free(bridge->ports);
+        free(bridge->name);
+        free(bridge);
+    }
+    free(fwd->bridges);
+    free(fwd);
+}
+
+const struct vfp_fwd_port *
+vfp_fwd_find_port(const struct vfp_fwd *fwd, odp_port_t odp_port)
+{
+    const struct vfp_fwd_port *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, odp_node, hash_odp_port(odp_port),
+                             &fwd->ports) {
+        if (port->odp_port == odp_port) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+const struct vfp_fwd_bridge *
+vfp_fwd_find_bridge(const struct vfp_fwd *fwd, const char *name)
+{
+    for (size_t i = 0; i < fwd->n_bridges; i++) {
+        if (!strcmp(fwd->bridges[i]->name, name)) {
+            return fwd->bridges[i];
+        }
+    }
+    return NULL;
+}
+
+void
+vfp_fwd_decide(const struct vfp_fwd_bridge *bridge, odp_port_t in_port,
+               const struct flow *flow, struct ofpbuf *odp_actions)
+{
+    if (eth_addr_is_multicast(flow->dl_dst)) {
+        for (size_t i = 0; i < bridge->n_ports; i++) {
+            if (bridge->ports[i] != in_port) {
+                nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                    bridge->ports[i]);
+            }
+        }
+        return;
+    }
+
+    const struct vfp_fwd_port *dst = find_mac(bridge, flow->dl_dst);
+    odp_port_t out_port = dst ? dst->odp_port : bridge->uplink;
+    if (out_port != ODPP_NONE && out_port != in_port) {
+        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, out_port);
+    }
+}

@@ -1,0 +1,94 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_VFP_FORWARDING_H
+#define OFPROTO_VFP_FORWARDING_H 1
+
+/* VFP's forwarding (VFP §7.1), as one immutable snapshot per datapath.
+ *
+ * VFP switches by destination MAC only: a VM port is known by the MAC of the
+ * VM behind it (Interface external_ids:attached-mac, else the device's own
+ * MAC), there is no learning, unknown unicast goes to the uplink (the
+ * Interface with other_config:vfp-uplink=true), and broadcast and multicast
+ * go to every port of the bridge but the one they came in on.
+ *
+ * A 'struct vfp_fwd' describes every VFP bridge on one datapath: which
+ * datapath port belongs to which bridge, with which MAC and role.  The main
+ * thread builds a new snapshot whenever a port or its configuration changes
+ * and publishes it with RCU; PMD and handler threads read the snapshot that
+ * was current when their upcall started and never lock.  A snapshot is never
+ * modified after it is published.
+ *
+ * Each bridge in a snapshot carries a generation number.  A unified flow
+ * records the generation it was computed under, and the revalidator removes
+ * it once its bridge's generation moved on (see revalidator.c). */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "packets.h"
+
+struct flow;
+struct ofpbuf;
+
+struct vfp_fwd_bridge {
+    char *name;
+    uint64_t generation;        /* Bumped on every forwarding change. */
+    struct hmap macs;           /* Contains "struct vfp_fwd_port"s. */
+    odp_port_t uplink;          /* ODPP_NONE if the bridge has none. */
+    odp_port_t *ports;          /* Every port, in the order added. */
+    size_t n_ports;
+};
+
+struct vfp_fwd_port {
+    struct hmap_node odp_node;  /* In vfp_fwd's 'ports', by 'odp_port'. */
+    struct hmap_node mac_node;  /* In vfp_fwd_bridge's 'macs', by 'mac'. */
+    odp_port_t odp_port;
+    struct eth_addr mac;
+    bool uplink;
+    const struct vfp_fwd_bridge *bridge;
+};
+
+struct vfp_fwd {
+    struct hmap ports;          /* Contains "struct vfp_fwd_port"s. */
+    struct vfp_fwd_bridge **bridges;
+    size_t n_bridges, allocated_bridges;
+};
+
+/* Building (main thread, before publication). */
+struct vfp_fwd *vfp_fwd_create(void);
+struct vfp_fwd_bridge *vfp_fwd_add_bridge(struct vfp_fwd *, const char *name,
+                                          uint64_t generation);
+void vfp_fwd_add_port(struct vfp_fwd *, struct vfp_fwd_bridge *,
+                      odp_port_t, const struct eth_addr *mac, bool uplink);
+void vfp_fwd_destroy(struct vfp_fwd *);
+
+/* Lookups (any thread, on a published snapshot). */
+const struct vfp_fwd_port *vfp_fwd_find_port(const struct vfp_fwd *,
+                                             odp_port_t);
+const struct vfp_fwd_bridge *vfp_fwd_find_bridge(const struct vfp_fwd *,
+                                                 const char *name);
+
+/* The forwarding decision for a packet with headers 'flow' that entered
+ * 'bridge' on 'in_port' (ODPP_NONE for a packet from the controller): appends
+ * OVS_ACTION_ATTR_OUTPUT actions to 'odp_actions', none to drop. */
+void vfp_fwd_decide(const struct vfp_fwd_bridge *, odp_port_t in_port,
+                    const struct flow *, struct ofpbuf *odp_actions);
+
+#endif /* ofproto-vfp/forwarding.h */

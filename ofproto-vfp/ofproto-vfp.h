@@ -1,0 +1,146 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_VFP_OFPROTO_VFP_H
+#define OFPROTO_VFP_OFPROTO_VFP_H 1
+
+/* ofproto-vfp: an ofproto provider that forwards with VFP's model.
+ *
+ * A bridge whose datapath_type is "vfp-T" is a VFP bridge on the datapath
+ * type T that ofproto-dpif would use for "T": "vfp-netdev" (userspace
+ * datapath: DPDK, AF_PACKET/tap, dummy ports), "vfp-system" (kernel
+ * datapath), and "vfp-dummy" when ovs-vswitchd runs with --enable-dummy.
+ *
+ * All VFP bridges of one type share one datapath instance, the backer,
+ * named "vfp-T" and separate from ofproto-dpif's "ovs-T" (ofproto-dpif is
+ * told to leave it alone).  The backer handles datapath misses itself: in
+ * the PMD thread that missed for the userspace datapath (the dpif upcall
+ * callback), in handler threads for the kernel datapath.  Each miss becomes
+ * one exact-match datapath flow, a unified flow (uf.h).  The main thread
+ * revalidates: statistics, idle expiry, and removal of UFs that a port or
+ * configuration change made stale (revalidator.c).
+ *
+ * OpenFlow keeps working for what is not forwarding: connections, port
+ * status and statistics, packet-out.  The flow table is not how a VFP bridge
+ * forwards: the rules ovs-vswitchd installs itself (fail-open, in-band, the
+ * standalone-mode NORMAL flow) are accepted without effect, and any other
+ * flow-mod is refused with OFPFMFC_EPERM and a log line pointing to vfp-ctl.
+ *
+ * Threads: every function here runs in the main thread, except the upcall
+ * handlers (upcall.c), which read only the RCU-published forwarding snapshot
+ * and write only the UF table. */
+
+#include "ofproto-provider.h"
+#include "ofproto-vfp/uf.h"
+#include "openvswitch/hmap.h"
+#include "ovs-rcu.h"
+#include "ovs-thread.h"
+#include "sset.h"
+
+struct vfp_fwd;
+struct vfp_handlers;
+
+extern const struct ofproto_class ofproto_vfp_class;
+
+/* Prefix that makes a datapath type a VFP type. */
+#define VFP_TYPE_PREFIX "vfp-"
+
+/* One datapath instance, shared by every VFP bridge of one type. */
+struct vfp_backer {
+    struct hmap_node node;      /* In 'all_vfp_backers', by 'type'. */
+    char *type;                 /* VFP type, e.g. "vfp-netdev". */
+    const char *dpif_type;      /* Datapath type, e.g. "netdev". */
+    struct dpif *dpif;
+    int refcount;               /* Number of bridges using it. */
+
+    struct hmap odp_to_ofport;  /* Contains "struct vfp_ofport"s. */
+    bool fwd_changed;           /* Snapshot must be rebuilt. */
+    OVSRCU_TYPE(struct vfp_fwd *) fwd;
+
+    struct vfp_uf_table ufs;
+    struct vfp_handlers *handlers;  /* Kernel datapath only. */
+
+    /* Revalidation. */
+    long long int next_revalidation;
+    uint64_t dump_seq;
+
+    /* Upcall counters, updated by handler threads. */
+    atomic_uint64_t n_upcalls;  /* Misses turned into a UF. */
+    atomic_uint64_t n_upcall_drops;  /* Misses with no UF made. */
+};
+
+/* A VFP bridge. */
+struct ofproto_vfp {
+    struct ofproto up;
+    struct hmap_node all_node;  /* In 'all_ofproto_vfps', by name. */
+    struct vfp_backer *backer;
+    struct sset ports;          /* Names of our ports in the datapath. */
+    uint64_t generation;        /* Forwarding generation: see forwarding.h */
+};
+
+/* A port of a VFP bridge. */
+struct vfp_ofport {
+    struct ofport up;
+    struct hmap_node odp_node;  /* In backer's 'odp_to_ofport'. */
+    odp_port_t odp_port;
+    struct eth_addr attached_mac;  /* Zero if not configured. */
+    bool uplink;                   /* other_config:vfp-uplink=true. */
+};
+
+static inline struct ofproto_vfp *
+ofproto_vfp_cast(const struct ofproto *ofproto)
+{
+    ovs_assert(ofproto->ofproto_class == &ofproto_vfp_class);
+    return CONTAINER_OF(ofproto, struct ofproto_vfp, up);
+}
+
+static inline struct vfp_ofport *
+vfp_ofport_cast(const struct ofport *ofport)
+{
+    return ofport ? CONTAINER_OF(ofport, struct vfp_ofport, up) : NULL;
+}
+
+struct ofproto_vfp *ofproto_vfp_lookup(const char *name);
+const struct hmap *ofproto_vfp_all(void);
+struct eth_addr vfp_ofport_mac(const struct vfp_ofport *);
+const char *vfp_ofport_role(const struct vfp_ofport *);
+
+/* backer.c */
+struct vfp_backer *vfp_backer_ref(const char *type);
+void vfp_backer_unref(struct vfp_backer *);
+struct vfp_backer *vfp_backer_find(const char *type);
+void vfp_backer_fwd_changed(struct vfp_backer *);
+void vfp_backer_sync(struct vfp_backer *);
+const struct vfp_fwd *vfp_backer_fwd(const struct vfp_backer *);
+struct vfp_ofport *vfp_backer_find_ofport(const struct vfp_backer *,
+                                          odp_port_t);
+void vfp_backer_enumerate_types(struct sset *types);
+const char *vfp_dpif_type(const char *vfp_type);
+
+/* upcall.c */
+void vfp_upcall_start(struct vfp_backer *);
+void vfp_upcall_stop(struct vfp_backer *);
+
+/* revalidator.c */
+void vfp_revalidate(struct vfp_backer *);
+void vfp_revalidate_run(struct vfp_backer *);
+void vfp_revalidate_wait(const struct vfp_backer *);
+
+/* vfp-unixctl.c */
+void vfp_unixctl_init(void);
+
+#endif /* ofproto-vfp/ofproto-vfp.h */

@@ -1,0 +1,104 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+#include "ofproto-vfp/uf.h"
+
+#include "hash.h"
+#include "ovs-rcu.h"
+#include "timeval.h"
+#include "util.h"
+
+static uint32_t
+uf_hash(const ovs_u128 *ufid, unsigned pmd_id)
+{
+    return hash_int(pmd_id, ufid->u32[0]);
+}
+
+void
+vfp_uf_table_init(struct vfp_uf_table *table)
+{
+    ovs_mutex_init(&table->mutex);
+    cmap_init(&table->ufs);
+}
+
+/* The caller guarantees no other thread uses 'table' any more. */
+void
+vfp_uf_table_destroy(struct vfp_uf_table *table)
+{
+    struct vfp_uf *uf;
+
+    CMAP_FOR_EACH (uf, node, &table->ufs) {
+        cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
+        ovsrcu_postpone(free, uf);
+    }
+    cmap_destroy(&table->ufs);
+    ovs_mutex_destroy(&table->mutex);
+}
+
+struct vfp_uf *
+vfp_uf_find(const struct vfp_uf_table *table, const ovs_u128 *ufid,
+            unsigned pmd_id)
+{
+    struct vfp_uf *uf;
+
+    CMAP_FOR_EACH_WITH_HASH (uf, node, uf_hash(ufid, pmd_id), &table->ufs) {
+        if (ovs_u128_equals(uf->ufid, *ufid) && uf->pmd_id == pmd_id) {
+            return uf;
+        }
+    }
+    return NULL;
+}
+
+/* Records a UF about to be installed.  Returns false if it is already
+ * recorded (two packets of a new connection missed at once). */
+bool
+vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
+              unsigned pmd_id, odp_port_t in_port, uint64_t generation)
+{
+    bool inserted = false;
+
+    ovs_mutex_lock(&table->mutex);
+    if (!vfp_uf_find(table, ufid, pmd_id)) {
+        struct vfp_uf *uf = xzalloc(sizeof *uf);
+
+        uf->ufid = *ufid;
+        uf->pmd_id = pmd_id;
+        uf->in_port = in_port;
+        uf->generation = generation;
+        uf->created = time_msec();
+        cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
+        inserted = true;
+    }
+    ovs_mutex_unlock(&table->mutex);
+    return inserted;
+}
+
+void
+vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
+{
+    ovs_mutex_lock(&table->mutex);
+    cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
+    ovs_mutex_unlock(&table->mutex);
+    ovsrcu_postpone(free, uf);
+}
+
+size_t
+vfp_uf_count(const struct vfp_uf_table *table)
+{
+    return cmap_count(&table->ufs);
+}

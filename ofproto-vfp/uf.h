@@ -1,0 +1,73 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef OFPROTO_VFP_UF_H
+#define OFPROTO_VFP_UF_H 1
+
+/* Unified flows (VFP §6.1).
+ *
+ * A unified flow (UF) is the result of running one connection, in one
+ * direction, through everything VFP does to it, installed in the datapath as
+ * one exact-match flow on the connection's UFID (see vfp/ufid.h).  Every
+ * later packet of the connection is handled by that datapath flow alone.
+ *
+ * 'struct vfp_uf_table' records the UFs a backer has installed, keyed by the
+ * datapath's own flow identifier (the 128-bit datapath ufid) and PMD.
+ *
+ * Threads: upcall handlers (PMD threads for the userspace datapath, handler
+ * threads for the kernel datapath) insert; the main thread (revalidator,
+ * unixctl) reads, updates the statistics and removes.  Readers use the cmap
+ * without locking; writers take 'mutex'; removed entries are freed after an
+ * RCU grace period. */
+
+#include <stdbool.h>
+#include "cmap.h"
+#include "dpif.h"
+#include "openvswitch/thread.h"
+#include "openvswitch/types.h"
+
+struct vfp_uf {
+    struct cmap_node node;      /* In vfp_uf_table's 'ufs'. */
+    ovs_u128 ufid;              /* Datapath flow id. */
+    unsigned pmd_id;            /* PMD that owns the datapath flow. */
+    odp_port_t in_port;
+    uint64_t generation;        /* Bridge's forwarding generation. */
+    long long int created;      /* time_msec() at installation. */
+
+    /* Main thread only (revalidator). */
+    struct dpif_flow_stats stats;
+    uint64_t dump_seq;          /* Last revalidation that saw the flow. */
+};
+
+struct vfp_uf_table {
+    struct ovs_mutex mutex;     /* Serializes writers. */
+    struct cmap ufs;            /* Contains "struct vfp_uf"s. */
+};
+
+void vfp_uf_table_init(struct vfp_uf_table *);
+void vfp_uf_table_destroy(struct vfp_uf_table *);
+
+bool vfp_uf_insert(struct vfp_uf_table *, const ovs_u128 *ufid,
+                   unsigned pmd_id, odp_port_t in_port, uint64_t generation);
+struct vfp_uf *vfp_uf_find(const struct vfp_uf_table *, const ovs_u128 *ufid,
+                           unsigned pmd_id);
+void vfp_uf_remove(struct vfp_uf_table *, struct vfp_uf *);
+size_t vfp_uf_count(const struct vfp_uf_table *);
+
+#define VFP_UF_FOR_EACH(UF, TABLE) CMAP_FOR_EACH (UF, node, &(TABLE)->ufs)
+
+#endif /* ofproto-vfp/uf.h */
