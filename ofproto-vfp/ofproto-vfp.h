@@ -121,7 +121,7 @@ const char *vfp_ofport_role(const struct vfp_ofport *);
 
 /* backer.c */
 struct vfp_backer *vfp_backer_ref(const char *type);
-void vfp_backer_unref(struct vfp_backer *);
+void vfp_backer_unref(struct vfp_backer *, bool del);
 struct vfp_backer *vfp_backer_find(const char *type);
 void vfp_backer_fwd_changed(struct vfp_backer *);
 void vfp_backer_sync(struct vfp_backer *);

@@ -1,0 +1,14 @@
+# ofproto-vfp: the OVS glue of VFP (ofproto provider, upcalls, revalidator).
+noinst_LTLIBRARIES += ofproto-vfp/libofproto-vfp.la
+ofproto_vfp_libofproto_vfp_la_SOURCES = \
+	ofproto-vfp/backer.c \
+	ofproto-vfp/forwarding.c \
+	ofproto-vfp/forwarding.h \
+	ofproto-vfp/ofproto-vfp.c \
+	ofproto-vfp/ofproto-vfp.h \
+	ofproto-vfp/revalidator.c \
+	ofproto-vfp/uf.c \
+	ofproto-vfp/uf.h \
+	ofproto-vfp/upcall.c \
+	ofproto-vfp/vfp-unixctl.c
+ofproto_vfp_libofproto_vfp_la_LIBADD = vfp/libvfp.la

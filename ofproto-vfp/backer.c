@@ -1,0 +1,247 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* The backer: one datapath instance per VFP datapath type, shared by every
+ * VFP bridge of that type, and the forwarding snapshot its upcall handlers
+ * read. */
+
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "dpif.h"
+#include "hash.h"
+#include "ofproto-dpif.h"
+#include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/ofproto-vfp.h"
+#include "openvswitch/vlog.h"
+#include "sset.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(vfp_backer);
+
+static struct hmap all_vfp_backers = HMAP_INITIALIZER(&all_vfp_backers);
+
+/* Returns the datapath type under VFP type 'vfp_type' ("netdev" for
+ * "vfp-netdev"), or NULL if 'vfp_type' is not a VFP type. */
+const char *
+vfp_dpif_type(const char *vfp_type)
+{
+    size_t n = strlen(VFP_TYPE_PREFIX);
+
+    return (vfp_type && !strncmp(vfp_type, VFP_TYPE_PREFIX, n) && vfp_type[n]
+            ? vfp_type + n : NULL);
+}
+
+/* Adds "vfp-T" to 'types' for each registered datapath type T, and tells
+ * ofproto-dpif that the datapaths of those names are ours. */
+void
+vfp_backer_enumerate_types(struct sset *types)
+{
+    struct sset dp_types = SSET_INITIALIZER(&dp_types);
+    const char *type;
+
+    dp_enumerate_types(&dp_types);
+    SSET_FOR_EACH (type, &dp_types) {
+        char *vfp_type = xasprintf(VFP_TYPE_PREFIX"%s", type);
+
+        /* The datapath is named after the VFP type. */
+        ofproto_dpif_reserve_datapath(vfp_type);
+        sset_add_and_free(types, vfp_type);
+    }
+    sset_destroy(&dp_types);
+}
+
+struct vfp_backer *
+vfp_backer_find(const char *type)
+{
+    struct vfp_backer *backer;
+
+    HMAP_FOR_EACH_WITH_HASH (backer, node, hash_string(type, 0),
+                             &all_vfp_backers) {
+        if (!strcmp(backer->type, type)) {
+            return backer;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the backer for VFP type 'type', creating its datapath on first
+ * use, or NULL if the datapath cannot be opened (logged). */
+struct vfp_backer *
+vfp_backer_ref(const char *type)
+{
+    struct vfp_backer *backer = vfp_backer_find(type);
+    if (backer) {
+        backer->refcount++;
+        return backer;
+    }
+
+    const char *dpif_type = vfp_dpif_type(type);
+    struct dpif *dpif;
+    int error = dpif_create_and_open(type, dpif_type, &dpif);
+    if (error) {
+        VLOG_ERR("failed to open datapath %s of type %s (%s)",
+                 type, dpif_type, ovs_strerror(error));
+        return NULL;
+    }
+
+    backer = xzalloc(sizeof *backer);
+    backer->type = xstrdup(type);
+    backer->dpif_type = dpif_type;
+    backer->dpif = dpif;
+    backer->refcount = 1;
+    hmap_init(&backer->odp_to_ofport);
+    ovsrcu_set(&backer->fwd, vfp_fwd_create());
+    vfp_uf_table_init(&backer->ufs);
+    atomic_init(&backer->n_upcalls, 0);
+    atomic_init(&backer->n_upcall_drops, 0);
+    hmap_insert(&all_vfp_backers, &backer->node, hash_string(type, 0));
+
+    /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
+     * were computed under a policy we no longer know: start clean. */
+    dpif_flow_flush(dpif);
+
+    vfp_upcall_start(backer);
+    VLOG_INFO("%s: using datapath %s", type, dpif_name(dpif));
+    return backer;
+}
+
+/* Drops a reference to 'backer'.  With the last one, the datapath is
+ * deleted if 'del' (the bridges were deleted) and kept otherwise
+ * (ovs-vswitchd is exiting: a kernel datapath keeps forwarding). */
+void
+vfp_backer_unref(struct vfp_backer *backer, bool del)
+{
+    if (!backer || --backer->refcount) {
+        return;
+    }
+
+    vfp_upcall_stop(backer);
+    hmap_remove(&all_vfp_backers, &backer->node);
+    if (del) {
+        dpif_delete(backer->dpif);
+    }
+    dpif_close(backer->dpif);
+
+    /* Upcall handlers are gone, but readers of the snapshot and UF table may
+     * still be in flight until the next grace period. */
+    ovsrcu_postpone(vfp_fwd_destroy,
+                    ovsrcu_get_protected(struct vfp_fwd *, &backer->fwd));
+    vfp_uf_table_destroy(&backer->ufs);
+    hmap_destroy(&backer->odp_to_ofport);
+    free(backer->type);
+    free(backer);
+}
+
+const struct vfp_fwd *
+vfp_backer_fwd(const struct vfp_backer *backer)
+{
+    return ovsrcu_get(struct vfp_fwd *, &backer->fwd);
+}
+
+struct vfp_ofport *
+vfp_backer_find_ofport(const struct vfp_backer *backer, odp_port_t odp_port)
+{
+    struct vfp_ofport *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, odp_node, hash_odp_port(odp_port),
+                             &backer->odp_to_ofport) {
+        if (port->odp_port == odp_port) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+/* Notes that the forwarding of some bridge on 'backer' changed.  The caller
+ * has bumped that bridge's generation. */
+void
+vfp_backer_fwd_changed(struct vfp_backer *backer)
+{
+    backer->fwd_changed = true;
+}
+
+static int
+compare_ofports(const void *a_, const void *b_)
+{
+    const struct vfp_ofport *const *a = a_;
+    const struct vfp_ofport *const *b = b_;
+    int cmp = strcmp((*a)->up.ofproto->name, (*b)->up.ofproto->name);
+
+    return (cmp ? cmp
+            : ofp_to_u16((*a)->up.ofp_port) < ofp_to_u16((*b)->up.ofp_port)
+            ? -1 : ofp_to_u16((*a)->up.ofp_port) > ofp_to_u16((*b)->up.ofp_port));
+}
+
+static struct vfp_fwd *
+build_fwd(const struct vfp_backer *backer)
+{
+    struct vfp_fwd *fwd = vfp_fwd_create();
+    struct ofproto_vfp *ofproto;
+
+    HMAP_FOR_EACH (ofproto, all_node, ofproto_vfp_all()) {
+        if (ofproto->backer == backer) {
+            vfp_fwd_add_bridge(fwd, ofproto->up.name, ofproto->generation);
+        }
+    }
+
+    /* Sorted, so that floods go out in a stable order. */
+    size_t n = hmap_count(&backer->odp_to_ofport);
+    struct vfp_ofport **ports = xmalloc(n * sizeof *ports + 1);
+    struct vfp_ofport *port;
+    size_t i = 0;
+    HMAP_FOR_EACH (port, odp_node, &backer->odp_to_ofport) {
+        ports[i++] = port;
+    }
+    qsort(ports, n, sizeof *ports, compare_ofports);
+
+    for (i = 0; i < n; i++) {
+        struct vfp_fwd_bridge *bridge = CONST_CAST(
+            struct vfp_fwd_bridge *,
+            vfp_fwd_find_bridge(fwd, ports[i]->up.ofproto->name));
+        struct eth_addr mac = vfp_ofport_mac(ports[i]);
+
+        vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &mac,
+                         ports[i]->uplink);
+    }
+    free(ports);
+    return fwd;
+}
+
+/* Makes forwarding changes on 'backer' take effect: publishes a new
+ * snapshot, waits until no upcall handler can still use the old one, and
+ * removes the UFs it produced.  When this returns, no packet is forwarded
+ * by the old configuration. */
+void
+vfp_backer_sync(struct vfp_backer *backer)
+{
+    if (!backer->fwd_changed) {
+        return;
+    }
+    backer->fwd_changed = false;
+
+    struct vfp_fwd *old = ovsrcu_get_protected(struct vfp_fwd *,
+                                               &backer->fwd);
+    ovsrcu_set(&backer->fwd, build_fwd(backer));
+
+    /* After this, every UF made from 'old' is in the UF table with an old
+     * generation, and the revalidator removes it from the datapath. */
+    ovsrcu_synchronize();
+    vfp_fwd_destroy(old);
+    vfp_revalidate(backer);
+}

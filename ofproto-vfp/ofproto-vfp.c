@@ -1,0 +1,803 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* The ofproto_class of VFP bridges: see ofproto-vfp.h. */
+
+#include <config.h>
+#include "ofproto-vfp/ofproto-vfp.h"
+
+#include "dp-packet.h"
+#include "dpif.h"
+#include "hash.h"
+#include "netdev.h"
+#include "netdev-vport.h"
+#include "netlink.h"
+#include "odp-util.h"
+#include "ofproto-vfp/forwarding.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ofproto_vfp);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+/* All VFP bridges, by name. */
+static struct hmap all_ofproto_vfps = HMAP_INITIALIZER(&all_ofproto_vfps);
+
+struct ofproto_vfp *
+ofproto_vfp_lookup(const char *name)
+{
+    struct ofproto_vfp *ofproto;
+
+    HMAP_FOR_EACH_WITH_HASH (ofproto, all_node, hash_string(name, 0),
+                             &all_ofproto_vfps) {
+        if (!strcmp(ofproto->up.name, name)) {
+            return ofproto;
+        }
+    }
+    return NULL;
+}
+
+const struct hmap *
+ofproto_vfp_all(void)
+{
+    return &all_ofproto_vfps;
+}
+
+/* A port's MAC for forwarding: the VM's (external_ids:attached-mac), else
+ * the device's own. */
+struct eth_addr
+vfp_ofport_mac(const struct vfp_ofport *port)
+{
+    struct eth_addr mac = port->attached_mac;
+
+    if (eth_addr_is_zero(mac)) {
+        netdev_get_etheraddr(port->up.netdev, &mac);
+    }
+    return mac;
+}
+
+const char *
+vfp_ofport_role(const struct vfp_ofport *port)
+{
+    return (port->uplink ? "uplink"
+            : port->up.ofp_port == OFPP_LOCAL ? "local"
+            : "vm");
+}
+
+/* Makes a forwarding change on 'ofproto' effective before returning. */
+static void
+fwd_changed(struct ofproto_vfp *ofproto)
+{
+    static uint64_t generation_seq;
+
+    ofproto->generation = ++generation_seq;
+    vfp_backer_fwd_changed(ofproto->backer);
+    vfp_backer_sync(ofproto->backer);
+}
+
+/* Factory functions. */
+
+static void
+init(const struct shash *iface_hints OVS_UNUSED)
+{
+    vfp_unixctl_init();
+}
+
+static void
+enumerate_types(struct sset *types)
+{
+    vfp_backer_enumerate_types(types);
+}
+
+static int
+enumerate_names(const char *type, struct sset *names)
+{
+    struct ofproto_vfp *ofproto;
+
+    sset_clear(names);
+    HMAP_FOR_EACH (ofproto, all_node, &all_ofproto_vfps) {
+        if (!strcmp(type, ofproto->up.type)) {
+            sset_add(names, ofproto->up.name);
+        }
+    }
+    return 0;
+}
+
+static int
+del(const char *type OVS_UNUSED, const char *name OVS_UNUSED)
+{
+    /* Bridges have no datapath of their own to delete: the backer's
+     * datapath goes away with its last bridge. */
+    return 0;
+}
+
+static const char *
+port_open_type(const char *datapath_type, const char *port_type)
+{
+    return dpif_port_open_type(vfp_dpif_type(datapath_type), port_type);
+}
+
+static int
+type_run(const char *type)
+{
+    struct vfp_backer *backer = vfp_backer_find(type);
+
+    if (backer) {
+        dpif_run(backer->dpif);
+        vfp_backer_sync(backer);
+        vfp_revalidate_run(backer);
+    }
+    return 0;
+}
+
+static void
+type_wait(const char *type)
+{
+    struct vfp_backer *backer = vfp_backer_find(type);
+
+    if (backer) {
+        dpif_wait(backer->dpif);
+        vfp_revalidate_wait(backer);
+    }
+}
+
+static void
+type_get_memory_usage(const char *type, struct simap *usage)
+{
+    struct vfp_backer *backer = vfp_backer_find(type);
+
+    if (backer) {
+        simap_increase(usage, "vfp-ufs", vfp_uf_count(&backer->ufs));
+    }
+}
+
+/* Basic life-cycle. */
+
+static struct ofproto *
+alloc(void)
+{
+    struct ofproto_vfp *ofproto = xzalloc(sizeof *ofproto);
+    return &ofproto->up;
+}
+
+static void
+dealloc(struct ofproto *ofproto_)
+{
+    free(ofproto_vfp_cast(ofproto_));
+}
+
+static int
+construct(struct ofproto *ofproto_)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+
+    ofproto->backer = vfp_backer_ref(ofproto->up.type);
+    if (!ofproto->backer) {
+        return ENODEV;
+    }
+    sset_init(&ofproto->ports);
+    hmap_insert(&all_ofproto_vfps, &ofproto->all_node,
+                hash_string(ofproto->up.name, 0));
+
+    /* One table, for the rules ovs-vswitchd installs itself. */
+    ofproto_init_tables(ofproto_, 1);
+    fwd_changed(ofproto);
+    return 0;
+}
+
+static void
+destruct(struct ofproto *ofproto_, bool del)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct oftable *table;
+    struct rule *rule;
+
+    ovs_mutex_lock(&ofproto_mutex);
+    OFPROTO_FOR_EACH_TABLE (table, ofproto_) {
+        CLS_FOR_EACH (rule, cr, &table->cls) {
+            ofproto_rule_delete(ofproto_, rule);
+        }
+    }
+    ovs_mutex_unlock(&ofproto_mutex);
+    ofproto_group_delete_all(ofproto_);
+
+    hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
+    vfp_backer_fwd_changed(ofproto->backer);
+    vfp_backer_sync(ofproto->backer);
+    sset_destroy(&ofproto->ports);
+    vfp_backer_unref(ofproto->backer, del);
+}
+
+static int
+run(struct ofproto *ofproto_ OVS_UNUSED)
+{
+    return 0;
+}
+
+static void
+ofproto_vfp_wait(struct ofproto *ofproto_ OVS_UNUSED)
+{
+}
+
+static void
+flush(struct ofproto *ofproto_)
+{
+    fwd_changed(ofproto_vfp_cast(ofproto_));
+}
+
+static void
+query_tables(struct ofproto *ofproto OVS_UNUSED,
+             struct ofputil_table_features *features OVS_UNUSED,
+             struct ofputil_table_stats *stats)
+{
+    if (stats) {
+        stats[0].lookup_count = 0;
+        stats[0].matched_count = 0;
+    }
+}
+
+static void
+set_tables_version(struct ofproto *ofproto OVS_UNUSED,
+                   ovs_version_t version OVS_UNUSED)
+{
+}
+
+static const char *
+get_datapath_version(const struct ofproto *ofproto_)
+{
+    return dpif_get_dp_version(ofproto_vfp_cast(ofproto_)->backer->dpif);
+}
+
+/* Ports. */
+
+static struct ofport *
+port_alloc(void)
+{
+    struct vfp_ofport *port = xzalloc(sizeof *port);
+    return &port->up;
+}
+
+static void
+port_dealloc(struct ofport *port_)
+{
+    free(vfp_ofport_cast(port_));
+}
+
+static int
+port_construct(struct ofport *port_)
+{
+    struct vfp_ofport *port = vfp_ofport_cast(port_);
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
+    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
+    const char *dp_port_name;
+    struct dpif_port dpif_port;
+    int error;
+
+    dp_port_name = netdev_vport_get_dpif_port(port->up.netdev, namebuf,
+                                              sizeof namebuf);
+    error = dpif_port_query_by_name(ofproto->backer->dpif, dp_port_name,
+                                    &dpif_port);
+    if (error) {
+        return error;
+    }
+    port->odp_port = dpif_port.port_no;
+    dpif_port_destroy(&dpif_port);
+
+    if (vfp_backer_find_ofport(ofproto->backer, port->odp_port)) {
+        VLOG_ERR("%s: datapath port %"PRIu32" (%s) already belongs to a "
+                 "bridge", ofproto->up.name, odp_to_u32(port->odp_port),
+                 dp_port_name);
+        return EBUSY;
+    }
+    hmap_insert(&ofproto->backer->odp_to_ofport, &port->odp_node,
+                hash_odp_port(port->odp_port));
+    fwd_changed(ofproto);
+    return 0;
+}
+
+static void
+port_destruct(struct ofport *port_, bool del)
+{
+    struct vfp_ofport *port = vfp_ofport_cast(port_);
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
+    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
+    const char *dp_port_name;
+
+    dp_port_name = netdev_vport_get_dpif_port(port->up.netdev, namebuf,
+                                              sizeof namebuf);
+    if (del && sset_contains(&ofproto->ports, dp_port_name)) {
+        /* ovs-vswitchd deletes the port from the datapath on port_del(),
+         * except when the whole bridge goes away. */
+        dpif_port_del(ofproto->backer->dpif, port->odp_port, false);
+    }
+    sset_find_and_delete(&ofproto->ports, dp_port_name);
+
+    hmap_remove(&ofproto->backer->odp_to_ofport, &port->odp_node);
+    fwd_changed(ofproto);
+}
+
+static void
+port_modified(struct ofport *port_)
+{
+    /* The device's MAC may have changed. */
+    fwd_changed(ofproto_vfp_cast(port_->ofproto));
+}
+
+static void
+port_reconfigured(struct ofport *port_ OVS_UNUSED,
+                  enum ofputil_port_config old_config OVS_UNUSED)
+{
+}
+
+static int
+port_set_config(const struct ofport *port_, const struct smap *cfg)
+{
+    struct vfp_ofport *port = vfp_ofport_cast(port_);
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
+    const char *mac_s = smap_get(cfg, "external_ids:attached-mac");
+    struct eth_addr mac = eth_addr_zero;
+    bool uplink = smap_get_bool(cfg, "vfp-uplink", false);
+
+    if (mac_s && (!eth_addr_from_string(mac_s, &mac)
+                  || eth_addr_is_multicast(mac))) {
+        VLOG_WARN_RL(&rl, "%s: ignoring external_ids:attached-mac \"%s\" of "
+                     "port %s: not a unicast MAC address", ofproto->up.name,
+                     mac_s, netdev_get_name(port->up.netdev));
+        mac = eth_addr_zero;
+    }
+
+    if (!eth_addr_equals(mac, port->attached_mac) || uplink != port->uplink) {
+        port->attached_mac = mac;
+        port->uplink = uplink;
+        fwd_changed(ofproto);
+    }
+
+    /* Datapath settings (e.g. pmd-rxq-affinity) work as on any bridge. */
+    return dpif_port_set_config(ofproto->backer->dpif, port->odp_port, cfg);
+}
+
+static int
+port_query_by_name(const struct ofproto *ofproto_, const char *devname,
+                   struct ofproto_port *ofproto_port)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct dpif_port dpif_port;
+    int error;
+
+    if (!sset_contains(&ofproto->ports, devname)) {
+        return ENODEV;
+    }
+    error = dpif_port_query_by_name(ofproto->backer->dpif, devname,
+                                    &dpif_port);
+    if (error) {
+        return error;
+    }
+
+    struct vfp_ofport *port = vfp_backer_find_ofport(ofproto->backer,
+                                                     dpif_port.port_no);
+    ofproto_port->name = dpif_port.name;
+    ofproto_port->type = dpif_port.type;
+    ofproto_port->ofp_port = port ? port->up.ofp_port : OFPP_NONE;
+    return 0;
+}
+
+static int
+port_add(struct ofproto *ofproto_, struct netdev *netdev)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
+    const char *dp_port_name;
+
+    dp_port_name = netdev_vport_get_dpif_port(netdev, namebuf, sizeof namebuf);
+    if (!dpif_port_exists(ofproto->backer->dpif, dp_port_name)) {
+        odp_port_t port_no = ODPP_NONE;
+        int error = dpif_port_add(ofproto->backer->dpif, netdev, &port_no);
+        if (error) {
+            return error;
+        }
+    }
+    sset_add(&ofproto->ports, dp_port_name);
+    return 0;
+}
+
+static int
+port_del(struct ofproto *ofproto_, ofp_port_t ofp_port)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct vfp_ofport *port = vfp_ofport_cast(
+        ofproto_get_port(ofproto_, ofp_port));
+
+    if (!port) {
+        return 0;
+    }
+
+    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
+    const char *dp_port_name = netdev_vport_get_dpif_port(
+        port->up.netdev, namebuf, sizeof namebuf);
+    int error = dpif_port_del(ofproto->backer->dpif, port->odp_port, false);
+    if (!error) {
+        sset_find_and_delete(&ofproto->ports, dp_port_name);
+    }
+    return error;
+}
+
+static int
+port_get_stats(const struct ofport *port_, struct netdev_stats *stats)
+{
+    return netdev_get_stats(port_->netdev, stats);
+}
+
+struct port_dump_state {
+    struct sset_position pos;
+    struct ofproto_port port;
+    bool has_port;
+};
+
+static int
+port_dump_start(const struct ofproto *ofproto_ OVS_UNUSED, void **statep)
+{
+    *statep = xzalloc(sizeof(struct port_dump_state));
+    return 0;
+}
+
+static int
+port_dump_next(const struct ofproto *ofproto_, void *state_,
+               struct ofproto_port *port)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct port_dump_state *state = state_;
+    struct sset_node *node;
+
+    if (state->has_port) {
+        ofproto_port_destroy(&state->port);
+        state->has_port = false;
+    }
+    while ((node = sset_at_position(&ofproto->ports, &state->pos))) {
+        if (!port_query_by_name(ofproto_, node->name, &state->port)) {
+            *port = state->port;
+            state->has_port = true;
+            return 0;
+        }
+    }
+    return EOF;
+}
+
+static int
+port_dump_done(const struct ofproto *ofproto_ OVS_UNUSED, void *state_)
+{
+    struct port_dump_state *state = state_;
+
+    if (state->has_port) {
+        ofproto_port_destroy(&state->port);
+    }
+    free(state);
+    return 0;
+}
+
+static int
+port_poll(const struct ofproto *ofproto_ OVS_UNUSED,
+          char **devnamep OVS_UNUSED)
+{
+    return EAGAIN;
+}
+
+static void
+port_poll_wait(const struct ofproto *ofproto_ OVS_UNUSED)
+{
+}
+
+/* OpenFlow rules.  See "OpenFlow" in ofproto-vfp.h. */
+
+static struct rule *
+rule_alloc(void)
+{
+    return xzalloc(sizeof(struct rule));
+}
+
+static void
+rule_dealloc(struct rule *rule)
+{
+    free(rule);
+}
+
+/* True if 'rule' is one that ovs-vswitchd installs by itself: a hidden rule
+ * (fail-open, in-band: priority above 65535) or the catch-all NORMAL rule
+ * that a bridge in standalone fail-mode gets. */
+static bool
+rule_is_internal(const struct rule *rule)
+{
+    if (rule->cr.priority > UINT16_MAX) {
+        return true;
+    }
+
+    const struct rule_actions *actions = rule_get_actions(rule);
+    const struct ofpact_output *output;
+
+    if (rule->cr.priority || !minimask_is_catchall(rule->cr.match.mask)
+        || actions->ofpacts_len != OFPACT_ALIGN(sizeof *output)
+        || actions->ofpacts->type != OFPACT_OUTPUT) {
+        return false;
+    }
+    output = ofpact_get_OUTPUT(actions->ofpacts);
+    return output->port == OFPP_NORMAL;
+}
+
+static enum ofperr
+rule_construct(struct rule *rule)
+{
+    if (rule_is_internal(rule)) {
+        return 0;
+    }
+
+    VLOG_WARN_RL(&rl, "%s: refusing OpenFlow flow: a VFP bridge is "
+                 "programmed with vfp-ctl (layers, groups, rules), not "
+                 "OpenFlow flows", rule->ofproto->name);
+    return OFPERR_OFPFMFC_EPERM;
+}
+
+static enum ofperr
+rule_insert(struct rule *rule OVS_UNUSED, struct rule *old_rule OVS_UNUSED,
+            bool forward_counts OVS_UNUSED)
+{
+    return 0;
+}
+
+static void
+rule_destruct(struct rule *rule OVS_UNUSED)
+{
+}
+
+static void
+rule_get_stats(struct rule *rule OVS_UNUSED, struct pkt_stats *stats,
+               long long int *used)
+{
+    memset(stats, 0, sizeof *stats);
+    *used = 0;
+}
+
+/* Packet-out: translates OpenFlow output actions to datapath outputs on the
+ * bridge.  NORMAL and TABLE forward as VFP forwards a packet from the
+ * packet-out's in_port. */
+static enum ofperr
+packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct ofpbuf *odp_actions = ofpbuf_new(64);
+    const struct vfp_fwd *fwd = vfp_backer_fwd(ofproto->backer);
+    const struct vfp_fwd_bridge *bridge = vfp_fwd_find_bridge(
+        fwd, ofproto->up.name);
+    struct vfp_ofport *in_port = vfp_ofport_cast(
+        ofproto_get_port(ofproto_, opo->flow->in_port.ofp_port));
+    odp_port_t in_odp = in_port ? in_port->odp_port : ODPP_NONE;
+    const struct ofpact *a;
+    enum ofperr error = 0;
+
+    OFPACT_FOR_EACH (a, opo->ofpacts, opo->ofpacts_len) {
+        if (a->type != OFPACT_OUTPUT) {
+            error = OFPERR_OFPBAC_BAD_TYPE;
+            break;
+        }
+
+        ofp_port_t port = ofpact_get_OUTPUT(a)->port;
+        if (port == OFPP_NORMAL || port == OFPP_TABLE) {
+            if (bridge) {
+                vfp_fwd_decide(bridge, in_odp, opo->flow, odp_actions);
+            }
+        } else if (port == OFPP_FLOOD || port == OFPP_ALL) {
+            struct vfp_ofport *out;
+            HMAP_FOR_EACH (out, up.hmap_node, &ofproto->up.ports) {
+                if (out != in_port) {
+                    nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                        out->odp_port);
+                }
+            }
+        } else if (port == OFPP_IN_PORT) {
+            if (in_port) {
+                nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                    in_odp);
+            }
+        } else {
+            struct vfp_ofport *out = vfp_ofport_cast(
+                ofproto_get_port(ofproto_, port));
+            if (!out) {
+                error = OFPERR_OFPBAC_BAD_OUT_PORT;
+                break;
+            }
+            if (out != in_port) {
+                nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                    out->odp_port);
+            }
+        }
+    }
+
+    if (error) {
+        ofpbuf_delete(odp_actions);
+        return error;
+    }
+    opo->aux = odp_actions;
+    return 0;
+}
+
+static void
+packet_xlate_revert(struct ofproto *ofproto OVS_UNUSED,
+                    struct ofproto_packet_out *opo)
+{
+    ofpbuf_delete(opo->aux);
+    opo->aux = NULL;
+}
+
+static void
+packet_execute_prepare(struct ofproto *ofproto OVS_UNUSED,
+                       struct ofproto_packet_out *opo OVS_UNUSED)
+{
+}
+
+static void
+packet_execute(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct ofpbuf *odp_actions = opo->aux;
+    struct vfp_ofport *in_port = vfp_ofport_cast(
+        ofproto_get_port(ofproto_, opo->flow->in_port.ofp_port));
+    struct flow flow = *opo->flow;
+
+    flow.in_port.odp_port = in_port ? in_port->odp_port : ODPP_NONE;
+    pkt_metadata_from_flow(&opo->packet->md, &flow);
+
+    struct dpif_execute execute = {
+        .actions = odp_actions->data,
+        .actions_len = odp_actions->size,
+        .packet = opo->packet,
+        .flow = &flow,
+    };
+    dpif_execute(ofproto->backer->dpif, &execute);
+
+    ofpbuf_delete(odp_actions);
+    opo->aux = NULL;
+}
+
+static bool
+set_frag_handling(struct ofproto *ofproto OVS_UNUSED,
+                  enum ofputil_frag_handling frag_handling)
+{
+    return frag_handling == OFPUTIL_FRAG_NORMAL;
+}
+
+static void
+get_netflow_ids(const struct ofproto *ofproto_, uint8_t *engine_type,
+                uint8_t *engine_id)
+{
+    dpif_get_netflow_ids(ofproto_vfp_cast(ofproto_)->backer->dpif,
+                         engine_type, engine_id);
+}
+
+/* Meters and groups are not part of VFP's model: ofproto reports no meter
+ * support (meter_get_features is null), and group-mods are refused. */
+
+static enum ofperr
+meter_set(struct ofproto *ofproto OVS_UNUSED,
+          ofproto_meter_id *id OVS_UNUSED,
+          struct ofputil_meter_config *config OVS_UNUSED)
+{
+    return OFPERR_OFPMMFC_OUT_OF_METERS;
+}
+
+static enum ofperr
+meter_get(const struct ofproto *ofproto OVS_UNUSED,
+          ofproto_meter_id id OVS_UNUSED,
+          struct ofputil_meter_stats *stats OVS_UNUSED,
+          uint16_t n_bands OVS_UNUSED)
+{
+    return OFPERR_OFPMMFC_UNKNOWN_METER;
+}
+
+static void
+meter_del(struct ofproto *ofproto OVS_UNUSED,
+          ofproto_meter_id id OVS_UNUSED)
+{
+}
+
+static struct ofgroup *
+group_alloc(void)
+{
+    return xzalloc(sizeof(struct ofgroup));
+}
+
+static enum ofperr
+group_construct(struct ofgroup *group OVS_UNUSED)
+{
+    return OFPERR_OFPGMFC_EPERM;
+}
+
+static void
+group_destruct(struct ofgroup *group OVS_UNUSED)
+{
+}
+
+static void
+group_dealloc(struct ofgroup *group)
+{
+    free(group);
+}
+
+static enum ofperr
+group_get_stats(const struct ofgroup *group OVS_UNUSED,
+                struct ofputil_group_stats *stats OVS_UNUSED)
+{
+    return 0;
+}
+
+const struct ofproto_class ofproto_vfp_class = {
+    .init = init,
+    .enumerate_types = enumerate_types,
+    .enumerate_names = enumerate_names,
+    .del = del,
+    .port_open_type = port_open_type,
+    .type_run = type_run,
+    .type_wait = type_wait,
+    .alloc = alloc,
+    .construct = construct,
+    .destruct = destruct,
+    .dealloc = dealloc,
+    .run = run,
+    .wait = ofproto_vfp_wait,
+    .type_get_memory_usage = type_get_memory_usage,
+    .flush = flush,
+    .query_tables = query_tables,
+    .set_tables_version = set_tables_version,
+    .port_alloc = port_alloc,
+    .port_construct = port_construct,
+    .port_destruct = port_destruct,
+    .port_dealloc = port_dealloc,
+    .port_modified = port_modified,
+    .port_reconfigured = port_reconfigured,
+    .port_query_by_name = port_query_by_name,
+    .port_add = port_add,
+    .port_del = port_del,
+    .port_set_config = port_set_config,
+    .port_get_stats = port_get_stats,
+    .port_dump_start = port_dump_start,
+    .port_dump_next = port_dump_next,
+    .port_dump_done = port_dump_done,
+    .port_poll = port_poll,
+    .port_poll_wait = port_poll_wait,
+    .rule_alloc = rule_alloc,
+    .rule_construct = rule_construct,
+    .rule_insert = rule_insert,
+    .rule_destruct = rule_destruct,
+    .rule_dealloc = rule_dealloc,
+    .rule_get_stats = rule_get_stats,
+    .packet_xlate = packet_xlate,
+    .packet_xlate_revert = packet_xlate_revert,
+    .packet_execute_prepare = packet_execute_prepare,
+    .packet_execute = packet_execute,
+    .set_frag_handling = set_frag_handling,
+    .get_netflow_ids = get_netflow_ids,
+    .meter_set = meter_set,
+    .meter_get = meter_get,
+    .meter_del = meter_del,
+    .group_alloc = group_alloc,
+    .group_construct = group_construct,
+    .group_destruct = group_destruct,
+    .group_dealloc = group_dealloc,
+    .group_get_stats = group_get_stats,
+    .get_datapath_version = get_datapath_version,
+};

@@ -1,0 +1,148 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* Revalidation of unified flows.
+ *
+ * The main thread periodically dumps the backer's datapath flows and, for
+ * each one:
+ *   - copies its statistics into its UF;
+ *   - removes it if it has been idle for other_config:max-idle (Open_vSwitch
+ *     table; default 10 s, as for ofproto-dpif);
+ *   - removes it if its bridge's forwarding changed since it was made (its
+ *     generation is old), or its input port is gone;
+ *   - removes it if no UF records it (left by an earlier run).
+ * UFs whose datapath flow disappeared (e.g. with its port) are forgotten.
+ *
+ * vfp_backer_sync() also runs a pass right after a configuration change, so
+ * that stale UFs are gone before the change is reported as applied. */
+
+#include <config.h>
+
+#include "dpif.h"
+#include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/ofproto-vfp.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
+
+/* Upper bound on the time between two passes, in ms. */
+#define VFP_REVALIDATE_INTERVAL 500
+
+#define FLOW_BATCH 64
+
+static bool
+uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
+              const struct dpif_flow_stats *stats, long long int now)
+{
+    const struct vfp_fwd_port *port = vfp_fwd_find_port(fwd, uf->in_port);
+    long long int used = MAX(stats->used, uf->created);
+
+    return (port
+            && port->bridge->generation == uf->generation
+            && now - used < ofproto_max_idle);
+}
+
+void
+vfp_revalidate(struct vfp_backer *backer)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    long long int start = time_msec();
+    uint64_t seq = ++backer->dump_seq;
+
+    struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, true,
+                                                        NULL);
+    struct dpif_flow_dump_thread *thread = dpif_flow_dump_thread_create(dump);
+    struct dpif_flow flows[FLOW_BATCH];
+    int n;
+
+    while ((n = dpif_flow_dump_next(thread, flows, FLOW_BATCH)) > 0) {
+        struct dpif_op ops[FLOW_BATCH], *opsp[FLOW_BATCH];
+        struct vfp_uf *dead[FLOW_BATCH];
+        size_t n_ops = 0;
+
+        for (int i = 0; i < n; i++) {
+            const struct dpif_flow *f = &flows[i];
+            struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &f->ufid,
+                                            f->pmd_id);
+
+            if (uf) {
+                uf->stats = f->stats;
+                uf->dump_seq = seq;
+                if (uf_is_current(uf, fwd, &f->stats, start)) {
+                    continue;
+                }
+            }
+
+            ops[n_ops].type = DPIF_OP_FLOW_DEL;
+            ops[n_ops].flow_del = (struct dpif_flow_del) {
+                .key = f->key,
+                .key_len = f->key_len,
+                .ufid = f->ufid_present ? &f->ufid : NULL,
+                .pmd_id = f->pmd_id,
+                .terse = true,
+            };
+            opsp[n_ops] = &ops[n_ops];
+            dead[n_ops] = uf;
+            n_ops++;
+        }
+
+        dpif_operate(backer->dpif, opsp, n_ops, DPIF_OFFLOAD_AUTO);
+        for (size_t i = 0; i < n_ops; i++) {
+            if (dead[i]) {
+                vfp_uf_remove(&backer->ufs, dead[i]);
+            }
+        }
+    }
+    dpif_flow_dump_thread_destroy(thread);
+
+    int error = dpif_flow_dump_destroy(dump);
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        VLOG_WARN_RL(&rl, "%s: datapath flow dump failed (%s)",
+                     backer->type, ovs_strerror(error));
+        return;
+    }
+
+    /* Forget UFs the datapath no longer has.  A UF made after the dump
+     * started may legitimately be missing from it. */
+    struct vfp_uf *uf;
+    VFP_UF_FOR_EACH (uf, &backer->ufs) {
+        if (uf->dump_seq != seq && uf->created < start) {
+            vfp_uf_remove(&backer->ufs, uf);
+        }
+    }
+
+    backer->next_revalidation = time_msec() + MIN(VFP_REVALIDATE_INTERVAL,
+                                                  ofproto_max_idle);
+}
+
+void
+vfp_revalidate_run(struct vfp_backer *backer)
+{
+    if (time_msec() >= backer->next_revalidation) {
+        vfp_revalidate(backer);
+    }
+}
+
+void
+vfp_revalidate_wait(const struct vfp_backer *backer)
+{
+    poll_timer_wait_until(backer->next_revalidation);
+}
