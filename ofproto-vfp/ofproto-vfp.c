@@ -82,13 +82,16 @@ vfp_ofport_role(const struct vfp_ofport *port)
             : "vm");
 }
 
-/* Makes a forwarding change on 'ofproto' effective before returning. */
+/* Makes a forwarding change on 'ofproto' effective before returning.
+ * 'why' is for the log. */
 static void
-fwd_changed(struct ofproto_vfp *ofproto)
+fwd_changed(struct ofproto_vfp *ofproto, const char *why)
 {
     static uint64_t generation_seq;
 
     ofproto->generation = ++generation_seq;
+    VLOG_DBG("%s: forwarding generation %"PRIu64": %s", ofproto->up.name,
+             ofproto->generation, why);
     vfp_backer_fwd_changed(ofproto->backer);
     vfp_backer_sync(ofproto->backer);
 }
@@ -199,7 +202,7 @@ construct(struct ofproto *ofproto_)
 
     /* One table, for the rules ovs-vswitchd installs itself. */
     ofproto_init_tables(ofproto_, 1);
-    fwd_changed(ofproto);
+    fwd_changed(ofproto, "bridge created");
     return 0;
 }
 
@@ -240,7 +243,7 @@ ofproto_vfp_wait(struct ofproto *ofproto_ OVS_UNUSED)
 static void
 flush(struct ofproto *ofproto_)
 {
-    fwd_changed(ofproto_vfp_cast(ofproto_));
+    fwd_changed(ofproto_vfp_cast(ofproto_), "flushed");
 }
 
 static void
@@ -309,7 +312,8 @@ port_construct(struct ofport *port_)
     }
     hmap_insert(&ofproto->backer->odp_to_ofport, &port->odp_node,
                 hash_odp_port(port->odp_port));
-    fwd_changed(ofproto);
+    port->mac = vfp_ofport_mac(port);
+    fwd_changed(ofproto, "port added");
     return 0;
 }
 
@@ -331,14 +335,21 @@ port_destruct(struct ofport *port_, bool del)
     sset_find_and_delete(&ofproto->ports, dp_port_name);
 
     hmap_remove(&ofproto->backer->odp_to_ofport, &port->odp_node);
-    fwd_changed(ofproto);
+    fwd_changed(ofproto, "port removed");
 }
 
+/* Called when the port's device changed (carrier, MAC, ...).  Only a new
+ * MAC matters to forwarding. */
 static void
 port_modified(struct ofport *port_)
 {
-    /* The device's MAC may have changed. */
-    fwd_changed(ofproto_vfp_cast(port_->ofproto));
+    struct vfp_ofport *port = vfp_ofport_cast(port_);
+    struct eth_addr mac = vfp_ofport_mac(port);
+
+    if (!eth_addr_equals(mac, port->mac)) {
+        port->mac = mac;
+        fwd_changed(ofproto_vfp_cast(port_->ofproto), "port MAC changed");
+    }
 }
 
 static void
@@ -367,7 +378,8 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
     if (!eth_addr_equals(mac, port->attached_mac) || uplink != port->uplink) {
         port->attached_mac = mac;
         port->uplink = uplink;
-        fwd_changed(ofproto);
+        port->mac = vfp_ofport_mac(port);
+        fwd_changed(ofproto, "port configuration changed");
     }
 
     /* Datapath settings (e.g. pmd-rxq-affinity) work as on any bridge. */
@@ -502,6 +514,27 @@ port_poll(const struct ofproto *ofproto_ OVS_UNUSED,
 static void
 port_poll_wait(const struct ofproto *ofproto_ OVS_UNUSED)
 {
+}
+
+/* BFD, LLDP and CFM are not implemented on VFP bridges: accept only their
+ * absence, so that ofproto reports a configuration that asks for them. */
+
+static int
+set_bfd(struct ofport *port OVS_UNUSED, const struct smap *cfg)
+{
+    return smap_get_bool(cfg, "enable", false) ? EOPNOTSUPP : 0;
+}
+
+static int
+set_lldp(struct ofport *port OVS_UNUSED, const struct smap *cfg)
+{
+    return cfg && smap_get_bool(cfg, "enable", false) ? EOPNOTSUPP : 0;
+}
+
+static int
+set_cfm(struct ofport *port OVS_UNUSED, const struct cfm_settings *s)
+{
+    return s ? EOPNOTSUPP : 0;
 }
 
 /* OpenFlow rules.  See "OpenFlow" in ofproto-vfp.h. */
@@ -791,6 +824,9 @@ const struct ofproto_class ofproto_vfp_class = {
     .packet_execute = packet_execute,
     .set_frag_handling = set_frag_handling,
     .get_netflow_ids = get_netflow_ids,
+    .set_cfm = set_cfm,
+    .set_lldp = set_lldp,
+    .set_bfd = set_bfd,
     .meter_set = meter_set,
     .meter_get = meter_get,
     .meter_del = meter_del,

@@ -98,6 +98,7 @@ struct vfp_ofport {
     struct hmap_node odp_node;  /* In backer's 'odp_to_ofport'. */
     odp_port_t odp_port;
     struct eth_addr attached_mac;  /* Zero if not configured. */
+    struct eth_addr mac;           /* vfp_ofport_mac() when last checked. */
     bool uplink;                   /* other_config:vfp-uplink=true. */
 };
 

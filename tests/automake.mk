@@ -1,1 +1,48 @@
+# The autotest suite, on OVS's own test macros (ovs/tests/*-macros.at).
 
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/vfp-macros.at \
+	tests/vfp-forwarding.at \
+	tests/vfp-ufs.at \
+	tests/vfp-ctl.at \
+	tests/vfp-openflow.at \
+	tests/vfp-unit.at
+TESTSUITE = $(srcdir)/tests/testsuite
+EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
+AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/utilities:$(abs_top_builddir)/tests:$(OVS_SRCDIR)/utilities:$(OVS_SRCDIR)/ovsdb:$(OVS_SRCDIR)/vswitchd:$(OVS_SRCDIR)/tests
+
+check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
+
+clean-local:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+
+AUTOM4TE = autom4te
+AUTOTEST = $(AUTOM4TE) -l autotest
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT) $(OVS_SRCDIR)/tests/ovs-macros.at $(OVS_SRCDIR)/tests/ofproto-macros.at
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -I '$(OVS_SRCDIR)' -o $@.tmp $@.at && mv $@.tmp $@
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo '# Signature of the current package.'; \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} >'$@'
+
+# Unit tests, ovstest style: "vfptest NAME" runs test NAME.
+check_PROGRAMS = tests/vfptest
+tests_vfptest_SOURCES = \
+	tests/test-forwarding.c \
+	tests/test-ufid.c
+tests_vfptest_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
+tests_vfptest_LDADD = \
+	$(OVS_SRCDIR)/tests/ovstest.$(OBJEXT) \
+	ofproto-vfp/libofproto-vfp.la \
+	$(OVS_LIBOFPROTO)

@@ -1,0 +1,378 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* vfp-ctl: the control utility of VFP bridges.
+ *
+ * It speaks OVS's unixctl protocol (JSON-RPC on ovs-vswitchd's control
+ * socket), like ovs-appctl: no new wire protocol.  The "vfp/" commands in
+ * ovs-vswitchd reply with JSON; this program checks the command line,
+ * renders the reply as a table (the default) or prints it as JSON.
+ *
+ * Exit status: 0 on success, 1 for a bad command line or when ovs-vswitchd
+ * cannot be reached, 2 when ovs-vswitchd refuses the command. */
+
+#include <config.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "jsonrpc.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+#include "unixctl.h"
+#include "util.h"
+
+enum output_format { FORMAT_TABLE, FORMAT_JSON };
+
+static const char *target = "ovs-vswitchd";
+static enum output_format format = FORMAT_TABLE;
+static int timeout;
+
+struct vfp_ctl_command {
+    const char *name;
+    const char *args;           /* Usage. */
+    int min_args, max_args;
+    const char *unixctl;        /* Command in ovs-vswitchd. */
+    void (*render_table)(const struct json *, struct ds *);
+};
+
+static void render_show(const struct json *, struct ds *);
+static void render_dump_ufs(const struct json *, struct ds *);
+
+static const struct vfp_ctl_command commands[] = {
+    { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show },
+    { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs },
+};
+
+OVS_NO_RETURN static void
+usage(void)
+{
+    printf("%s: control utility for VFP bridges in ovs-vswitchd\n"
+           "usage: %s [OPTIONS] COMMAND [ARG...]\n"
+           "\nCommands:\n"
+           "  show [BRIDGE]     VFP bridges: ports, roles, MACs, "
+           "unified flow counts\n"
+           "  dump-ufs PORT     unified flows entering at PORT, with "
+           "their datapath flows\n"
+           "\nOptions:\n"
+           "  -t, --target=TARGET    daemon name or control socket "
+           "(default: ovs-vswitchd)\n"
+           "  -f, --format=FORMAT    table (default) or json\n"
+           "  -T, --timeout=SECS     give up after SECS seconds\n"
+           "  -h, --help             display this help message\n"
+           "  -V, --version          display version information\n"
+           "\nSee vfp-ctl(8) for the full description.\n",
+           program_name, program_name);
+    exit(EXIT_SUCCESS);
+}
+
+static char *
+parse_options(int argc, char *argv[])
+{
+    static const struct option long_options[] = {
+        {"target", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'f'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case 't':
+            target = optarg;
+            break;
+
+        case 'f':
+            if (!strcmp(optarg, "table")) {
+                format = FORMAT_TABLE;
+            } else if (!strcmp(optarg, "json")) {
+                format = FORMAT_JSON;
+            } else {
+                free(short_options);
+                return xasprintf("unknown --format \"%s\" (use table or "
+                                 "json)", optarg);
+            }
+            break;
+
+        case 'T':
+            if (!str_to_int(optarg, 10, &timeout) || timeout <= 0) {
+                free(short_options);
+                return xasprintf("--timeout \"%s\" is not a positive "
+                                 "number of seconds", optarg);
+            }
+            break;
+
+        case 'h':
+            usage();
+
+        case 'V':
+            ovs_print_version(0, 0);
+            exit(EXIT_SUCCESS);
+
+        case '?':
+            free(short_options);
+            return xstrdup("invalid option (use --help for help)");
+
+        default:
+            OVS_NOT_REACHED();
+        }
+    }
+    free(short_options);
+    return NULL;
+}
+
+static const struct vfp_ctl_command *
+find_command(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        if (!strcmp(commands[i].name, name)) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+static struct jsonrpc *
+connect_to_target(char **errorp)
+{
+    char *socket_name;
+
+    if (target[0] != '/') {
+        char *pidfile_name = xasprintf("%s/%s.pid", ovs_rundir(), target);
+        pid_t pid = read_pidfile(pidfile_name);
+
+        if (pid < 0) {
+            *errorp = xasprintf("cannot read pidfile \"%s\" (%s): is %s "
+                                "running?", pidfile_name,
+                                ovs_strerror(-pid), target);
+            free(pidfile_name);
+            return NULL;
+        }
+        free(pidfile_name);
+        socket_name = xasprintf("%s/%s.%ld.ctl", ovs_rundir(), target,
+                                (long int) pid);
+    } else {
+        socket_name = xstrdup(target);
+    }
+
+    struct jsonrpc *client;
+    int error = unixctl_client_create(socket_name, &client);
+    if (error) {
+        *errorp = xasprintf("cannot connect to \"%s\" (%s)", socket_name,
+                            ovs_strerror(error));
+        client = NULL;
+    }
+    free(socket_name);
+    return client;
+}
+
+/* Table rendering. */
+
+static const struct json *
+get(const struct json *object, const char *name)
+{
+    const struct json *value = (object->type == JSON_OBJECT
+                                ? shash_find_data(json_object(object), name)
+                                : NULL);
+    static struct json null = { .type = JSON_NULL };
+
+    return value ? value : &null;
+}
+
+static const char *
+get_string(const struct json *object, const char *name)
+{
+    const struct json *value = get(object, name);
+    return value->type == JSON_STRING ? json_string(value) : "";
+}
+
+static long long int
+get_int(const struct json *object, const char *name)
+{
+    const struct json *value = get(object, name);
+    return value->type == JSON_INTEGER ? json_integer(value) : 0;
+}
+
+static const struct json_array *
+get_array(const struct json *object, const char *name)
+{
+    static const struct json_array empty;
+    const struct json *value = get(object, name);
+
+    return value->type == JSON_ARRAY ? json_array(value) : &empty;
+}
+
+static void
+render_show(const struct json *reply, struct ds *out)
+{
+    const struct json_array *bridges = get_array(reply, "bridges");
+    const struct json_array *datapaths = get_array(reply, "datapaths");
+
+    for (size_t i = 0; i < bridges->n; i++) {
+        const struct json *br = bridges->elems[i];
+        const struct json_array *ports = get_array(br, "ports");
+
+        ds_put_format(out, "bridge %s: datapath_type=%s datapath=%s "
+                      "ufs=%lld\n", get_string(br, "name"),
+                      get_string(br, "datapath_type"),
+                      get_string(br, "datapath"), get_int(br, "ufs"));
+        ds_put_format(out, "  %-15s %-6s %-17s %-12s %6s %8s %6s\n",
+                      "PORT", "ROLE", "MAC", "MAC-SOURCE", "OFPORT",
+                      "ODP-PORT", "UFS");
+        for (size_t j = 0; j < ports->n; j++) {
+            const struct json *port = ports->elems[j];
+
+            ds_put_format(out, "  %-15s %-6s %-17s %-12s %6lld %8lld %6lld\n",
+                          get_string(port, "name"), get_string(port, "role"),
+                          get_string(port, "mac"),
+                          get_string(port, "mac_source"),
+                          get_int(port, "ofport"), get_int(port, "odp_port"),
+                          get_int(port, "ufs"));
+        }
+    }
+    for (size_t i = 0; i < datapaths->n; i++) {
+        const struct json *dp = datapaths->elems[i];
+
+        ds_put_format(out, "datapath %s (%s): ufs=%lld upcalls=%lld "
+                      "upcall_drops=%lld\n", get_string(dp, "name"),
+                      get_string(dp, "type"), get_int(dp, "ufs"),
+                      get_int(dp, "upcalls"), get_int(dp, "upcall_drops"));
+    }
+}
+
+static void
+render_dump_ufs(const struct json *reply, struct ds *out)
+{
+    const struct json_array *ufs = get_array(reply, "ufs");
+
+    ds_put_format(out, "port %s (bridge %s): %"PRIuSIZE" unified flows\n",
+                  get_string(reply, "port"), get_string(reply, "bridge"),
+                  ufs->n);
+    for (size_t i = 0; i < ufs->n; i++) {
+        const struct json *uf = ufs->elems[i];
+        const struct json *used = get(uf, "used_ms_ago");
+
+        if (get(uf, "match")->type != JSON_STRING) {
+            ds_put_format(out, "%s (no longer in the datapath)\n",
+                          get_string(uf, "dp_ufid"));
+            continue;
+        }
+        ds_put_format(out, "%s %s, packets:%lld, bytes:%lld, used:",
+                      get_string(uf, "dp_ufid"), get_string(uf, "match"),
+                      get_int(uf, "packets"), get_int(uf, "bytes"));
+        if (used->type == JSON_INTEGER) {
+            ds_put_format(out, "%.3fs", json_integer(used) / 1000.0);
+        } else {
+            ds_put_cstr(out, "never");
+        }
+        ds_put_format(out, ", actions:%s\n", get_string(uf, "actions"));
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    set_program_name(argv[0]);
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_EMER);
+
+    char *error = parse_options(argc, argv);
+    if (error) {
+        ovs_error(0, "%s", error);
+        exit(EXIT_FAILURE);
+    }
+    argc -= optind;
+    argv += optind;
+
+    if (argc < 1) {
+        ovs_error(0, "missing command (use --help for help)");
+        exit(EXIT_FAILURE);
+    }
+    const struct vfp_ctl_command *cmd = find_command(argv[0]);
+    if (!cmd) {
+        ovs_error(0, "unknown command \"%s\" (use --help for help)",
+                  argv[0]);
+        exit(EXIT_FAILURE);
+    }
+    int n_args = argc - 1;
+    if (n_args < cmd->min_args || n_args > cmd->max_args) {
+        ovs_error(0, "\"%s\" takes %s%s (use --help for help)", cmd->name,
+                  cmd->args[0] ? "arguments " : "no arguments", cmd->args);
+        exit(EXIT_FAILURE);
+    }
+
+    if (timeout) {
+        time_alarm(timeout);
+    }
+
+    struct jsonrpc *client = connect_to_target(&error);
+    if (!client) {
+        ovs_error(0, "%s", error);
+        exit(EXIT_FAILURE);
+    }
+
+    char *result, *server_error;
+    int rpc_error = unixctl_client_transact(client, cmd->unixctl, n_args,
+                                            argv + 1, &result, &server_error);
+    jsonrpc_close(client);
+    if (rpc_error) {
+        ovs_error(rpc_error, "%s: transaction error", target);
+        exit(EXIT_FAILURE);
+    }
+    if (server_error) {
+        /* The server's message already names the problem. */
+        fprintf(stderr, "%s: %s", program_name, server_error);
+        if (!server_error[0] || server_error[strlen(server_error) - 1] != '\n') {
+            fputc('\n', stderr);
+        }
+        exit(2);
+    }
+
+    struct json *reply = json_from_string(result);
+    if (reply->type == JSON_STRING) {
+        ovs_fatal(0, "%s: cannot parse reply (%s)", target,
+                  json_string(reply));
+    }
+
+    if (format == FORMAT_JSON) {
+        char *s = json_to_string(reply, JSSF_PRETTY | JSSF_SORT);
+        puts(s);
+        free(s);
+    } else {
+        struct ds out = DS_EMPTY_INITIALIZER;
+        cmd->render_table(reply, &out);
+        fputs(ds_cstr(&out), stdout);
+        ds_destroy(&out);
+    }
+    json_destroy(reply);
+    free(result);
+    return 0;
+}
