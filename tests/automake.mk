@@ -15,8 +15,22 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
 AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/utilities:$(abs_top_builddir)/tests:$(OVS_SRCDIR)/utilities:$(OVS_SRCDIR)/ovsdb:$(OVS_SRCDIR)/vswitchd:$(OVS_SRCDIR)/tests
 
-check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
+# "make check" runs both suites; "make check-vfp" and "make check-upstream"
+# run one each.
+check-local: check-vfp check-upstream
+
+.PHONY: check-vfp check-upstream
+check-vfp: all tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
 	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' $(TESTSUITEFLAGS)
+
+# The drop-in proof: OVS's own tests of ofproto-dpif and the userspace
+# datapath, unchanged, against our ovs-vswitchd (first in AUTOTEST_PATH).
+UPSTREAM_TESTSUITE_KEYWORDS = -k ofproto-dpif -k dpif-netdev
+UPSTREAM_AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(OVS_SRCDIR)/utilities:$(OVS_SRCDIR)/vswitchd:$(OVS_SRCDIR)/ovsdb:$(OVS_SRCDIR)/vtep:$(OVS_SRCDIR)/tests:$(OVS_SRCDIR)/ipsec
+check-upstream: all
+	$(SHELL) '$(OVS_SRCDIR)/tests/testsuite' -C '$(OVS_SRCDIR)/tests' \
+	  AUTOTEST_PATH='$(UPSTREAM_AUTOTEST_PATH)' \
+	  $(UPSTREAM_TESTSUITE_KEYWORDS) $(TESTSUITEFLAGS)
 
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
