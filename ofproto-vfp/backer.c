@@ -168,14 +168,6 @@ vfp_backer_find_ofport(const struct vfp_backer *backer, odp_port_t odp_port)
     return NULL;
 }
 
-/* Notes that the forwarding of some bridge on 'backer' changed.  The caller
- * has bumped that bridge's generation. */
-void
-vfp_backer_fwd_changed(struct vfp_backer *backer)
-{
-    backer->fwd_changed = true;
-}
-
 static int
 compare_ofports(const void *a_, const void *b_)
 {
@@ -214,27 +206,22 @@ build_fwd(const struct vfp_backer *backer)
         struct vfp_fwd_bridge *bridge = CONST_CAST(
             struct vfp_fwd_bridge *,
             vfp_fwd_find_bridge(fwd, ports[i]->up.ofproto->name));
-        struct eth_addr mac = vfp_ofport_mac(ports[i]);
 
-        vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &mac,
+        vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &ports[i]->mac,
                          ports[i]->uplink);
     }
     free(ports);
     return fwd;
 }
 
-/* Makes forwarding changes on 'backer' take effect: publishes a new
+/* Makes a forwarding change on 'backer' take effect: publishes a new
  * snapshot, waits until no upcall handler can still use the old one, and
  * removes the UFs it produced.  When this returns, no packet is forwarded
- * by the old configuration. */
+ * by the old configuration.  The caller has bumped the generation of each
+ * bridge whose forwarding changed: UFs of other bridges stay. */
 void
-vfp_backer_sync(struct vfp_backer *backer)
+vfp_backer_fwd_changed(struct vfp_backer *backer)
 {
-    if (!backer->fwd_changed) {
-        return;
-    }
-    backer->fwd_changed = false;
-
     struct vfp_fwd *old = ovsrcu_get_protected(struct vfp_fwd *,
                                                &backer->fwd);
     ovsrcu_set(&backer->fwd, build_fwd(backer));

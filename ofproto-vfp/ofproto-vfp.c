@@ -93,7 +93,6 @@ fwd_changed(struct ofproto_vfp *ofproto, const char *why)
     VLOG_DBG("%s: forwarding generation %"PRIu64": %s", ofproto->up.name,
              ofproto->generation, why);
     vfp_backer_fwd_changed(ofproto->backer);
-    vfp_backer_sync(ofproto->backer);
 }
 
 /* Factory functions. */
@@ -145,7 +144,6 @@ type_run(const char *type)
 
     if (backer) {
         dpif_run(backer->dpif);
-        vfp_backer_sync(backer);
         vfp_revalidate_run(backer);
     }
     return 0;
@@ -224,7 +222,6 @@ destruct(struct ofproto *ofproto_, bool del)
 
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
     vfp_backer_fwd_changed(ofproto->backer);
-    vfp_backer_sync(ofproto->backer);
     sset_destroy(&ofproto->ports);
     vfp_backer_unref(ofproto->backer, del);
 }

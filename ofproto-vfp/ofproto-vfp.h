@@ -68,7 +68,6 @@ struct vfp_backer {
     int refcount;               /* Number of bridges using it. */
 
     struct hmap odp_to_ofport;  /* Contains "struct vfp_ofport"s. */
-    bool fwd_changed;           /* Snapshot must be rebuilt. */
     OVSRCU_TYPE(struct vfp_fwd *) fwd;
 
     struct vfp_uf_table ufs;
@@ -125,7 +124,6 @@ struct vfp_backer *vfp_backer_ref(const char *type);
 void vfp_backer_unref(struct vfp_backer *, bool del);
 struct vfp_backer *vfp_backer_find(const char *type);
 void vfp_backer_fwd_changed(struct vfp_backer *);
-void vfp_backer_sync(struct vfp_backer *);
 const struct vfp_fwd *vfp_backer_fwd(const struct vfp_backer *);
 struct vfp_ofport *vfp_backer_find_ofport(const struct vfp_backer *,
                                           odp_port_t);

@@ -27,8 +27,9 @@
  *   - removes it if no UF records it (left by an earlier run).
  * UFs whose datapath flow disappeared (e.g. with its port) are forgotten.
  *
- * vfp_backer_sync() also runs a pass right after a configuration change, so
- * that stale UFs are gone before the change is reported as applied. */
+ * vfp_backer_fwd_changed() also runs a pass right after a forwarding
+ * change, so that stale UFs are gone before the change is reported as
+ * applied. */
 
 #include <config.h>
 

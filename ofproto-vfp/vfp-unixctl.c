@@ -125,10 +125,10 @@ static struct json *
 port_to_json(const struct vfp_ofport *port, const struct vfp_backer *backer)
 {
     struct json *json = json_object_create();
-    struct eth_addr mac = vfp_ofport_mac(port);
     char mac_s[ETH_ADDR_STRLEN + 1];
 
-    snprintf(mac_s, sizeof mac_s, ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+    /* The MAC forwarding uses. */
+    snprintf(mac_s, sizeof mac_s, ETH_ADDR_FMT, ETH_ADDR_ARGS(port->mac));
     json_object_put_string(json, "name", netdev_get_name(port->up.netdev));
     json_object_put_string(json, "role", vfp_ofport_role(port));
     json_object_put_string(json, "mac", mac_s);
