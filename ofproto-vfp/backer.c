@@ -104,6 +104,7 @@ vfp_backer_ref(const char *type)
     backer->type = xstrdup(type);
     backer->dpif_type = dpif_type;
     backer->dpif = dpif;
+    backer->dp_version = dpif_get_dp_version(dpif);
     backer->refcount = 1;
     hmap_init(&backer->odp_to_ofport);
     ovsrcu_set(&backer->fwd, vfp_fwd_create());
@@ -144,6 +145,7 @@ vfp_backer_unref(struct vfp_backer *backer, bool del)
                     ovsrcu_get_protected(struct vfp_fwd *, &backer->fwd));
     vfp_uf_table_destroy(&backer->ufs);
     hmap_destroy(&backer->odp_to_ofport);
+    free(backer->dp_version);
     free(backer->type);
     free(backer);
 }

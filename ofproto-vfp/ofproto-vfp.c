@@ -211,13 +211,13 @@ destruct(struct ofproto *ofproto_, bool del)
     struct oftable *table;
     struct rule *rule;
 
-    ovs_mutex_lock(&ofproto_mutex);
+    /* ofproto_destroy() flushed the table already; rules that a concurrent
+     * flow-mod added since go now, as in ofproto-dpif. */
     OFPROTO_FOR_EACH_TABLE (table, ofproto_) {
         CLS_FOR_EACH (rule, cr, &table->cls) {
             ofproto_rule_delete(ofproto_, rule);
         }
     }
-    ovs_mutex_unlock(&ofproto_mutex);
     ofproto_group_delete_all(ofproto_);
 
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
@@ -263,7 +263,7 @@ set_tables_version(struct ofproto *ofproto OVS_UNUSED,
 static const char *
 get_datapath_version(const struct ofproto *ofproto_)
 {
-    return dpif_get_dp_version(ofproto_vfp_cast(ofproto_)->backer->dpif);
+    return ofproto_vfp_cast(ofproto_)->backer->dp_version;
 }
 
 /* Ports. */

@@ -65,6 +65,7 @@ struct vfp_backer {
     char *type;                 /* VFP type, e.g. "vfp-netdev". */
     const char *dpif_type;      /* Datapath type, e.g. "netdev". */
     struct dpif *dpif;
+    char *dp_version;           /* dpif_get_dp_version(), or NULL. */
     int refcount;               /* Number of bridges using it. */
 
     struct hmap odp_to_ofport;  /* Contains "struct vfp_ofport"s. */
