@@ -6,6 +6,7 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/forwarding.h \
 	ofproto-vfp/ofproto-vfp.c \
 	ofproto-vfp/ofproto-vfp.h \
+	ofproto-vfp/policy-unixctl.c \
 	ofproto-vfp/revalidator.c \
 	ofproto-vfp/uf.c \
 	ofproto-vfp/uf.h \

@@ -21,7 +21,6 @@
 #include "flow.h"
 #include "hash.h"
 #include "odp-util.h"
-#include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -74,10 +73,12 @@ find_mac(const struct vfp_fwd_bridge *bridge, const struct eth_addr mac)
  * keeps it. */
 void
 vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
-                 odp_port_t odp_port, const struct eth_addr *mac, bool uplink)
+                 odp_port_t odp_port, const struct eth_addr *mac, bool uplink,
+                 const struct vfp_port *vport)
 {
     struct vfp_fwd_port *port = xzalloc(sizeof *port);
 
+    port->vport = vport;
     port->odp_port = odp_port;
     port->uplink = uplink;
     port->bridge = bridge;
@@ -156,23 +157,25 @@ vfp_fwd_find_bridge(const struct vfp_fwd *fwd, const char *name)
     return NULL;
 }
 
-void
+size_t
 vfp_fwd_decide(const struct vfp_fwd_bridge *bridge, odp_port_t in_port,
-               const struct flow *flow, struct ofpbuf *odp_actions)
+               const struct flow *flow, odp_port_t out[])
 {
+    size_t n = 0;
+
     if (eth_addr_is_multicast(flow->dl_dst)) {
         for (size_t i = 0; i < bridge->n_ports; i++) {
             if (bridge->ports[i] != in_port) {
-                nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
-                                    bridge->ports[i]);
+                out[n++] = bridge->ports[i];
             }
         }
-        return;
+        return n;
     }
 
     const struct vfp_fwd_port *dst = find_mac(bridge, flow->dl_dst);
     odp_port_t out_port = dst ? dst->odp_port : bridge->uplink;
     if (out_port != ODPP_NONE && out_port != in_port) {
-        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, out_port);
+        out[n++] = out_port;
     }
+    return n;
 }

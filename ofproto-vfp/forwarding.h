@@ -45,7 +45,7 @@
 #include "packets.h"
 
 struct flow;
-struct ofpbuf;
+struct vfp_port;
 
 struct vfp_fwd_bridge {
     char *name;
@@ -63,6 +63,7 @@ struct vfp_fwd_port {
     struct eth_addr mac;
     bool uplink;
     const struct vfp_fwd_bridge *bridge;
+    const struct vfp_port *vport;   /* Its layers. */
 };
 
 struct vfp_fwd {
@@ -76,7 +77,8 @@ struct vfp_fwd *vfp_fwd_create(void);
 struct vfp_fwd_bridge *vfp_fwd_add_bridge(struct vfp_fwd *, const char *name,
                                           uint64_t generation);
 void vfp_fwd_add_port(struct vfp_fwd *, struct vfp_fwd_bridge *,
-                      odp_port_t, const struct eth_addr *mac, bool uplink);
+                      odp_port_t, const struct eth_addr *mac, bool uplink,
+                      const struct vfp_port *);
 void vfp_fwd_destroy(struct vfp_fwd *);
 
 /* Lookups (any thread, on a published snapshot). */
@@ -86,9 +88,10 @@ const struct vfp_fwd_bridge *vfp_fwd_find_bridge(const struct vfp_fwd *,
                                                  const char *name);
 
 /* The forwarding decision for a packet with headers 'flow' that entered
- * 'bridge' on 'in_port' (ODPP_NONE for a packet from the controller): appends
- * OVS_ACTION_ATTR_OUTPUT actions to 'odp_actions', none to drop. */
-void vfp_fwd_decide(const struct vfp_fwd_bridge *, odp_port_t in_port,
-                    const struct flow *, struct ofpbuf *odp_actions);
+ * 'bridge' on 'in_port' (ODPP_NONE for a packet from the controller): stores
+ * the output ports in 'out', which has room for the bridge's 'n_ports', and
+ * returns their number (0 to drop). */
+size_t vfp_fwd_decide(const struct vfp_fwd_bridge *, odp_port_t in_port,
+                      const struct flow *, odp_port_t out[]);
 
 #endif /* ofproto-vfp/forwarding.h */

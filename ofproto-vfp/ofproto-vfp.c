@@ -33,6 +33,7 @@
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "util.h"
+#include "vfp/port.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_vfp);
 
@@ -310,6 +311,7 @@ port_construct(struct ofport *port_)
     hmap_insert(&ofproto->backer->odp_to_ofport, &port->odp_node,
                 hash_odp_port(port->odp_port));
     port->mac = vfp_ofport_mac(port);
+    port->vport = vfp_port_create();
     fwd_changed(ofproto, "port added");
     return 0;
 }
@@ -333,6 +335,10 @@ port_destruct(struct ofport *port_, bool del)
 
     hmap_remove(&ofproto->backer->odp_to_ofport, &port->odp_node);
     fwd_changed(ofproto, "port removed");
+
+    /* No handler can see the port's layers any more. */
+    vfp_port_destroy(port->vport);
+    port->vport = NULL;
 }
 
 /* Called when the port's device changed (carrier, MAC, ...).  Only a new
@@ -629,7 +635,14 @@ packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
         ofp_port_t port = ofpact_get_OUTPUT(a)->port;
         if (port == OFPP_NORMAL || port == OFPP_TABLE) {
             if (bridge) {
-                vfp_fwd_decide(bridge, in_odp, opo->flow, odp_actions);
+                odp_port_t *out = xmalloc((bridge->n_ports + 1)
+                                          * sizeof *out);
+                size_t n = vfp_fwd_decide(bridge, in_odp, opo->flow, out);
+                for (size_t i = 0; i < n; i++) {
+                    nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                        out[i]);
+                }
+                free(out);
             }
         } else if (port == OFPP_FLOOD || port == OFPP_ALL) {
             struct vfp_ofport *out;

@@ -53,6 +53,7 @@
 
 struct vfp_fwd;
 struct vfp_handlers;
+struct vfp_port;
 
 extern const struct ofproto_class ofproto_vfp_class;
 
@@ -100,6 +101,7 @@ struct vfp_ofport {
     struct eth_addr attached_mac;  /* Zero if not configured. */
     struct eth_addr mac;           /* vfp_ofport_mac() when last checked. */
     bool uplink;                   /* other_config:vfp-uplink=true. */
+    struct vfp_port *vport;        /* Its layers (vfp/port.h). */
 };
 
 static inline struct ofproto_vfp *
@@ -141,6 +143,13 @@ void vfp_revalidate_run(struct vfp_backer *);
 void vfp_revalidate_wait(const struct vfp_backer *);
 
 /* vfp-unixctl.c */
+struct json;
+struct unixctl_conn;
 void vfp_unixctl_init(void);
+void vfp_unixctl_reply_json(struct unixctl_conn *, struct json *);
+struct vfp_ofport *vfp_ofport_find(const char *name, char **errorp);
+
+/* policy-unixctl.c */
+void vfp_policy_unixctl_init(void);
 
 #endif /* ofproto-vfp/ofproto-vfp.h */

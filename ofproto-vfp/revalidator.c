@@ -40,6 +40,7 @@
 #include "openvswitch/vlog.h"
 #include "timeval.h"
 #include "util.h"
+#include "vfp/port.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
 
@@ -55,9 +56,22 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
     const struct vfp_fwd_port *port = vfp_fwd_find_port(fwd, uf->in_port);
     long long int used = MAX(stats->used, uf->created);
 
-    return (port
-            && port->bridge->generation == uf->generation
-            && now - used < ofproto_max_idle);
+    if (!port
+        || port->bridge->generation != uf->generation
+        || now - used >= ofproto_max_idle) {
+        return false;
+    }
+
+    /* Reconciliation (VFP §6.3): the layers of every port the UF went
+     * through must be those it was computed with. */
+    for (size_t i = 0; i < uf->n_ports; i++) {
+        const struct vfp_fwd_port *p = vfp_fwd_find_port(fwd,
+                                                         uf->ports[i].port);
+        if (!p || vfp_port_generation(p->vport) != uf->ports[i].generation) {
+            return false;
+        }
+    }
+    return true;
 }
 
 void

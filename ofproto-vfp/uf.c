@@ -29,6 +29,13 @@ uf_hash(const ovs_u128 *ufid, unsigned pmd_id)
     return hash_int(pmd_id, ufid->u32[0]);
 }
 
+static void
+uf_free(struct vfp_uf *uf)
+{
+    free(uf->ports);
+    free(uf);
+}
+
 void
 vfp_uf_table_init(struct vfp_uf_table *table)
 {
@@ -44,7 +51,7 @@ vfp_uf_table_destroy(struct vfp_uf_table *table)
 
     CMAP_FOR_EACH (uf, node, &table->ufs) {
         cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
-        ovsrcu_postpone(free, uf);
+        ovsrcu_postpone(uf_free, uf);
     }
     cmap_destroy(&table->ufs);
     ovs_mutex_destroy(&table->mutex);
@@ -68,7 +75,8 @@ vfp_uf_find(const struct vfp_uf_table *table, const ovs_u128 *ufid,
  * recorded (two packets of a new connection missed at once). */
 bool
 vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
-              unsigned pmd_id, odp_port_t in_port, uint64_t generation)
+              unsigned pmd_id, odp_port_t in_port, uint64_t generation,
+              const struct vfp_uf_port *ports, size_t n_ports)
 {
     bool inserted = false;
 
@@ -81,6 +89,8 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->in_port = in_port;
         uf->generation = generation;
         uf->created = time_msec();
+        uf->ports = xmemdup(ports, n_ports * sizeof *ports + 1);
+        uf->n_ports = n_ports;
         cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
         inserted = true;
     }
@@ -94,7 +104,7 @@ vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
     ovs_mutex_lock(&table->mutex);
     cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
     ovs_mutex_unlock(&table->mutex);
-    ovsrcu_postpone(free, uf);
+    ovsrcu_postpone(uf_free, uf);
 }
 
 size_t

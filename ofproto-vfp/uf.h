@@ -40,6 +40,12 @@
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 
+/* A port whose layers a UF went through, and their generation then. */
+struct vfp_uf_port {
+    odp_port_t port;
+    uint64_t generation;
+};
+
 struct vfp_uf {
     struct cmap_node node;      /* In vfp_uf_table's 'ufs'. */
     ovs_u128 ufid;              /* Datapath flow id. */
@@ -47,6 +53,8 @@ struct vfp_uf {
     odp_port_t in_port;
     uint64_t generation;        /* Bridge's forwarding generation. */
     long long int created;      /* time_msec() at installation. */
+    struct vfp_uf_port *ports;  /* In port first, then outputs. */
+    size_t n_ports;
 
     /* Main thread only (revalidator). */
     struct dpif_flow_stats stats;
@@ -62,7 +70,8 @@ void vfp_uf_table_init(struct vfp_uf_table *);
 void vfp_uf_table_destroy(struct vfp_uf_table *);
 
 bool vfp_uf_insert(struct vfp_uf_table *, const ovs_u128 *ufid,
-                   unsigned pmd_id, odp_port_t in_port, uint64_t generation);
+                   unsigned pmd_id, odp_port_t in_port, uint64_t generation,
+                   const struct vfp_uf_port *, size_t n_ports);
 struct vfp_uf *vfp_uf_find(const struct vfp_uf_table *, const ovs_u128 *ufid,
                            unsigned pmd_id);
 void vfp_uf_remove(struct vfp_uf_table *, struct vfp_uf *);

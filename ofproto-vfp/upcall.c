@@ -44,6 +44,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-numa.h"
 #include "ovs-thread.h"
+#include "vfp/port.h"
 #include "vfp/ufid.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_upcall);
@@ -63,6 +64,59 @@ struct vfp_handlers {
     struct vfp_handler *handlers;
     uint32_t n;
 };
+
+/* Runs VFP for the first packet of a connection, with headers 'flow', that
+ * entered on 'in': the outbound layers of 'in', forwarding on the packet as
+ * they left it, then the inbound layers of each destination port.  Appends
+ * the datapath actions to 'odp_actions': for each destination, what turns
+ * the packet into what that port's layers made of it, then the output.
+ * Stores in 'ports' the ports whose layers were consulted, with their
+ * generations, and returns how many. */
+static size_t
+vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
+                   const struct flow *flow, struct ofpbuf *odp_actions,
+                   struct vfp_uf_port *ports)
+{
+    size_t n_ports = 0;
+    struct flow out_flow = *flow;
+    struct vfp_ht ht;
+
+    /* Read generations before the layers: a change in between makes the UF
+     * stale rather than wrongly current. */
+    ports[n_ports++] = (struct vfp_uf_port) {
+        in->odp_port, vfp_port_generation(in->vport) };
+    if (!vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht, NULL,
+                          NULL)) {
+        return n_ports;
+    }
+
+    odp_port_t *outs = xmalloc((in->bridge->n_ports + 1) * sizeof *outs);
+    size_t n_outs = vfp_fwd_decide(in->bridge, in->odp_port, &out_flow,
+                                   outs);
+    struct flow base = *flow;
+    for (size_t i = 0; i < n_outs; i++) {
+        const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
+        struct flow in_flow = out_flow;
+
+        ports[n_ports++] = (struct vfp_uf_port) {
+            dst->odp_port, vfp_port_generation(dst->vport) };
+        if (!vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht, NULL,
+                              NULL)) {
+            continue;
+        }
+
+        /* OVS's own committer turns the difference between what the packet
+         * is now ('base') and what it must become into set_masked and VLAN
+         * actions, and keeps 'base' up to date for the next output. */
+        struct flow_wildcards scratch;
+        flow_wildcards_init_catchall(&scratch);
+        commit_odp_actions(&in_flow, &base, odp_actions, &scratch, true,
+                           false, false, NULL);
+        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, outs[i]);
+    }
+    free(outs);
+    return n_ports;
+}
 
 /* Decides what happens to the packets of the connection whose first packet
  * has headers 'flow': appends datapath actions to 'odp_actions', sets 'wc' to
@@ -86,18 +140,22 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
         return ENOSPC;
     }
 
-    vfp_fwd_decide(port->bridge, port->odp_port, flow, odp_actions);
+    struct vfp_uf_port *ports = xmalloc((port->bridge->n_ports + 1)
+                                        * sizeof *ports);
+    size_t n_ports = vfp_upcall_compile(fwd, port, flow, odp_actions, ports);
 
     if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
                      "new connections without installing them",
                      backer->type, ofproto_flow_limit);
         atomic_count_inc64(&backer->n_upcall_drops);
+        free(ports);
         return ENOSPC;
     }
 
     vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
-                  port->bridge->generation);
+                  port->bridge->generation, ports, n_ports);
+    free(ports);
     atomic_count_inc64(&backer->n_upcalls);
     return 0;
 }

@@ -37,8 +37,8 @@
 #include "unixctl.h"
 #include "util.h"
 
-static void
-reply_json(struct unixctl_conn *conn, struct json *json)
+void
+vfp_unixctl_reply_json(struct unixctl_conn *conn, struct json *json)
 {
     char *s = json_to_string(json, JSSF_SORT);
 
@@ -62,8 +62,8 @@ not_a_vfp_bridge(const char *name)
 
 /* Finds the port named 'name' on any VFP bridge.  On failure, returns NULL
  * and stores an error message in '*errorp'. */
-static struct vfp_ofport *
-find_port(const char *name, char **errorp)
+struct vfp_ofport *
+vfp_ofport_find(const char *name, char **errorp)
 {
     struct ofproto_vfp *ofproto;
 
@@ -250,7 +250,7 @@ vfp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     struct json *json = json_object_create();
     json_object_put(json, "bridges", bridges);
     json_object_put(json, "datapaths", datapaths);
-    reply_json(conn, json);
+    vfp_unixctl_reply_json(conn, json);
 }
 
 static struct json *
@@ -311,7 +311,7 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
                      const char *argv[], void *aux OVS_UNUSED)
 {
     char *error;
-    struct vfp_ofport *port = find_port(argv[1], &error);
+    struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
 
     if (!port) {
         unixctl_command_reply_error(conn, error);
@@ -341,7 +341,7 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
     json_object_put_string(json, "port", argv[1]);
     json_object_put_string(json, "bridge", port->up.ofproto->name);
     json_object_put(json, "ufs", json_array_create(ufs, n));
-    reply_json(conn, json);
+    vfp_unixctl_reply_json(conn, json);
 }
 
 void
@@ -351,4 +351,5 @@ vfp_unixctl_init(void)
                              vfp_unixctl_show, NULL);
     unixctl_command_register("vfp/dump-ufs", "PORT", 1, 1,
                              vfp_unixctl_dump_ufs, NULL);
+    vfp_policy_unixctl_init();
 }

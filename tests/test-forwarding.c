@@ -45,18 +45,17 @@ static char *
 decide(const struct vfp_fwd_bridge *bridge, uint32_t in_port,
        struct eth_addr dst)
 {
-    struct ofpbuf actions;
+    odp_port_t *out = xmalloc((bridge->n_ports + 1) * sizeof *out);
     struct flow flow;
     struct ds s = DS_EMPTY_INITIALIZER;
 
     memset(&flow, 0, sizeof flow);
     flow.dl_dst = dst;
-    ofpbuf_init(&actions, 64);
-    vfp_fwd_decide(bridge, u32_to_odp(in_port), &flow, &actions);
-    if (actions.size) {
-        format_odp_actions(&s, actions.data, actions.size, NULL);
+    size_t n = vfp_fwd_decide(bridge, u32_to_odp(in_port), &flow, out);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(&s, "%s%"PRIu32, i ? "," : "", odp_to_u32(out[i]));
     }
-    ofpbuf_uninit(&actions);
+    free(out);
     return ds_steal_cstr(&s);
 }
 
@@ -81,12 +80,12 @@ test_forwarding_decide(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct vfp_fwd_bridge *br0 = vfp_fwd_add_bridge(fwd, "br0", 1);
     struct vfp_fwd_bridge *br1 = vfp_fwd_add_bridge(fwd, "br1", 2);
 
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm2, false);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &up, true);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm2, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &up, true, NULL);
     /* br1 has vm1's MAC too, and no uplink. */
-    vfp_fwd_add_port(fwd, br1, u32_to_odp(7), &vm1, false);
-    vfp_fwd_add_port(fwd, br1, u32_to_odp(8), NULL, false);
+    vfp_fwd_add_port(fwd, br1, u32_to_odp(7), &vm1, false, NULL);
+    vfp_fwd_add_port(fwd, br1, u32_to_odp(8), NULL, false, NULL);
 
     assert(vfp_fwd_find_port(fwd, u32_to_odp(7))->bridge == br1);
     assert(!vfp_fwd_find_port(fwd, u32_to_odp(9)));
@@ -114,9 +113,9 @@ test_forwarding_duplicate_mac(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct vfp_fwd_bridge *br0 = vfp_fwd_add_bridge(fwd, "br0", 1);
 
     /* The first port with a MAC keeps it; multicast MACs are ignored. */
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm1, false);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &mcast, true);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm1, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &mcast, true, NULL);
     check(br0, 3, vm1, "1");
     check(br0, 1, mcast, "2,3");
 

@@ -1,0 +1,524 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* The "vfp/" unixctl commands that program a port's layers, groups and
+ * rules, and dump them.
+ *
+ * Every change is checked completely before anything is modified: bad
+ * input gets an error that names the offending token and changes nothing.
+ * A change takes effect before the command returns (VFP §6.3): the port's
+ * generation is bumped, handlers still using the old policy are waited
+ * for, and the revalidator removes the unified flows made under the old
+ * generation.  UFs that did not go through the port are untouched. */
+
+#include <config.h>
+
+#include <string.h>
+
+#include "ofproto-vfp/ofproto-vfp.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vfp/group.h"
+#include "vfp/layer.h"
+#include "vfp/port.h"
+#include "vfp/rule.h"
+
+VLOG_DEFINE_THIS_MODULE(vfp_policy);
+
+/* Options of a command: "KEY=VALUE" or "FLAG" arguments. */
+struct options {
+    const char *priority;
+    const char *in_default, *out_default;
+    const char *dir, *match, *type, *action;
+    bool terminating, stateful;
+    const char *ttl;
+};
+
+/* Parses 'argv[0..argc)' into 'opts', accepting the keys in 'allowed'
+ * (space-separated, flags without '='). */
+static char * OVS_WARN_UNUSED_RESULT
+parse_options(int argc, const char *argv[], const char *allowed,
+              struct options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *eq = strchr(arg, '=');
+        char *key = eq ? xmemdup0(arg, eq - arg) : xstrdup(arg);
+        const char *value = eq ? eq + 1 : NULL;
+        char *pattern = xasprintf(" %s%s ", key, eq ? "=" : "");
+        char *allowed_padded = xasprintf(" %s ", allowed);
+        bool ok = strstr(allowed_padded, pattern) != NULL;
+
+        free(pattern);
+        free(allowed_padded);
+        if (!ok) {
+            char *error = xasprintf("\"%s\" is not an option here (options: "
+                                    "%s)", arg, allowed);
+            free(key);
+            return error;
+        }
+
+        const char **slot = (!strcmp(key, "priority") ? &opts->priority
+                             : !strcmp(key, "in-default") ? &opts->in_default
+                             : !strcmp(key, "out-default")
+                             ? &opts->out_default
+                             : !strcmp(key, "dir") ? &opts->dir
+                             : !strcmp(key, "match") ? &opts->match
+                             : !strcmp(key, "type") ? &opts->type
+                             : !strcmp(key, "action") ? &opts->action
+                             : !strcmp(key, "ttl") ? &opts->ttl
+                             : NULL);
+        if (slot) {
+            if (*slot) {
+                char *error = xasprintf("\"%s\" given twice", key);
+                free(key);
+                return error;
+            }
+            *slot = value;
+        } else if (!strcmp(key, "terminating")) {
+            opts->terminating = true;
+        } else if (!strcmp(key, "stateful")) {
+            opts->stateful = true;
+        }
+        free(key);
+    }
+    return NULL;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_default(const char *key, const char *value, bool *block)
+{
+    if (!value || !strcmp(value, "allow")) {
+        *block = false;
+    } else if (!strcmp(value, "block")) {
+        *block = true;
+    } else {
+        return xasprintf("%s \"%s\" is not allow or block", key, value);
+    }
+    return NULL;
+}
+
+/* Looks up PORT, and LAYER, GROUP if asked for, from 'argv'. */
+static char * OVS_WARN_UNUSED_RESULT
+find_objects(const char *argv[], struct vfp_ofport **portp,
+             struct vfp_layer **layerp, struct vfp_group **groupp)
+{
+    char *error;
+    struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+
+    if (!port) {
+        return error;
+    }
+    *portp = port;
+    if (layerp) {
+        *layerp = vfp_port_find_layer(port->vport, argv[2]);
+        if (!*layerp) {
+            return xasprintf("port %s has no layer %s", argv[1], argv[2]);
+        }
+        if (groupp) {
+            *groupp = vfp_layer_find_group(*layerp, argv[3]);
+            if (!*groupp) {
+                return xasprintf("layer %s of port %s has no group %s",
+                                 argv[2], argv[1], argv[3]);
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Makes a change to 'port''s policy take effect (see the top of the file),
+ * then destroys what the change removed. */
+static void
+policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
+               struct vfp_group *dead_group, struct vfp_rule *dead_rule)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
+
+    vfp_port_changed(port->vport);
+    ovsrcu_synchronize();
+    vfp_layer_destroy(dead_layer);
+    vfp_group_destroy(dead_group);
+    vfp_rule_destroy(dead_rule);
+    vfp_revalidate(ofproto->backer);
+    VLOG_DBG("%s: policy generation %"PRIu64,
+             netdev_get_name(port->up.netdev),
+             vfp_port_generation(port->vport));
+}
+
+static void
+reply(struct unixctl_conn *conn, char *error)
+{
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, "{}");
+    }
+}
+
+/* vfp/add-layer PORT LAYER priority=N [in-default=..] [out-default=..] */
+static void
+add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
+          void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct options o;
+    uint16_t priority;
+    bool in_block, out_block;
+    char *error;
+
+    if ((error = find_objects(argv, &port, NULL, NULL))
+        || (error = vfp_check_name("layer", argv[2]))
+        || (error = parse_options(argc - 3, argv + 3,
+                                  "priority= in-default= out-default=", &o))
+        || (error = (o.priority ? vfp_parse_priority(o.priority, &priority)
+                     : xstrdup("priority=N is required")))
+        || (error = parse_default("in-default", o.in_default, &in_block))
+        || (error = parse_default("out-default", o.out_default,
+                                  &out_block))) {
+        reply(conn, error);
+        return;
+    }
+
+    struct vfp_layer *layer = vfp_layer_create(argv[2], priority, in_block,
+                                               out_block);
+    error = vfp_port_add_layer(port->vport, layer);
+    if (error) {
+        vfp_layer_destroy(layer);
+    } else {
+        policy_changed(port, NULL, NULL, NULL);
+    }
+    reply(conn, error);
+}
+
+/* vfp/del-layer PORT LAYER */
+static void
+del_layer(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+          void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    char *error = find_objects(argv, &port, &layer, NULL);
+
+    if (!error) {
+        vfp_port_remove_layer(port->vport, argv[2]);
+        policy_changed(port, layer, NULL, NULL);
+    }
+    reply(conn, error);
+}
+
+/* vfp/add-group PORT LAYER GROUP dir=in|out priority=N [match=CONDS]
+ *               [type=priority|lpm:FIELD] */
+static void
+add_group(struct unixctl_conn *conn, int argc, const char *argv[],
+          void *aux OVS_UNUSED)
+{
+    struct vfp_conditions conds = { NULL, 0 };
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct options o;
+    uint16_t priority;
+    enum vfp_dir dir = VFP_DIR_IN;
+    enum vfp_field lpm_field = VFP_FIELD_DST_IP;
+    bool lpm = false;
+    char *error;
+
+    if ((error = find_objects(argv, &port, &layer, NULL))
+        || (error = vfp_check_name("group", argv[3]))
+        || (error = parse_options(argc - 4, argv + 4,
+                                  "dir= priority= match= type=", &o))) {
+        reply(conn, error);
+        return;
+    }
+
+    if (!o.dir) {
+        error = xstrdup("dir=in or dir=out is required");
+    } else if (!strcmp(o.dir, "in") || !strcmp(o.dir, "out")) {
+        dir = o.dir[0] == 'i' ? VFP_DIR_IN : VFP_DIR_OUT;
+    } else {
+        error = xasprintf("dir \"%s\" is not in or out", o.dir);
+    }
+    if (!error) {
+        error = (o.priority ? vfp_parse_priority(o.priority, &priority)
+                 : xstrdup("priority=N is required"));
+    }
+    if (!error && o.type && strcmp(o.type, "priority")) {
+        if (strncmp(o.type, "lpm:", 4)
+            || !vfp_field_from_name(o.type + 4, &lpm_field)
+            || !vfp_field_is_ip(lpm_field)) {
+            error = xasprintf("type \"%s\" is not priority or lpm:FIELD with "
+                              "FIELD one of src-ip, dst-ip, tun-src, tun-dst",
+                              o.type);
+        } else {
+            lpm = true;
+        }
+    }
+    if (!error && o.match) {
+        error = vfp_conditions_parse(o.match, &conds);
+    }
+    if (!error) {
+        struct vfp_group *group = vfp_group_create(argv[3], dir, priority,
+                                                   &conds, lpm, lpm_field);
+        error = vfp_layer_add_group(layer, group);
+        if (error) {
+            vfp_group_destroy(group);
+        } else {
+            policy_changed(port, NULL, NULL, NULL);
+        }
+    }
+    vfp_conditions_destroy(&conds);
+    reply(conn, error);
+}
+
+/* vfp/del-group PORT LAYER GROUP */
+static void
+del_group(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+          void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct vfp_group *group = NULL;
+    char *error = find_objects(argv, &port, &layer, &group);
+
+    if (!error) {
+        vfp_layer_remove_group(layer, argv[3]);
+        policy_changed(port, NULL, group, NULL);
+    }
+    reply(conn, error);
+}
+
+/* vfp/add-rule PORT LAYER GROUP RULE priority=N [match=CONDS]
+ *              action=ACTIONS [terminating] */
+static void
+add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct vfp_group *group = NULL;
+    struct options o;
+    char *error;
+
+    if ((error = find_objects(argv, &port, &layer, &group))
+        || (error = vfp_check_name("rule", argv[4]))
+        || (error = parse_options(argc - 5, argv + 5,
+                                  "priority= match= action= terminating "
+                                  "stateful ttl=", &o))) {
+        reply(conn, error);
+        return;
+    }
+    if (o.stateful || o.ttl) {
+        reply(conn, xstrdup("stateful rules (stateful, ttl=) are not "
+                            "supported yet"));
+        return;
+    }
+
+    struct vfp_rule *rule = xzalloc(sizeof *rule);
+    rule->name = xstrdup(argv[4]);
+    rule->terminating = o.terminating;
+    error = (o.priority ? vfp_parse_priority(o.priority, &rule->priority)
+             : xstrdup("priority=N is required"));
+    if (!error && o.match) {
+        error = vfp_conditions_parse(o.match, &rule->conds);
+    }
+    if (!error) {
+        error = (o.action ? vfp_action_parse(o.action, &rule->action)
+                 : xstrdup("action=ACTIONS is required"));
+    }
+    if (!error) {
+        error = vfp_group_add_rule(group, rule);
+    }
+    if (error) {
+        vfp_rule_destroy(rule);
+    } else {
+        policy_changed(port, NULL, NULL, NULL);
+    }
+    reply(conn, error);
+}
+
+/* vfp/del-rule PORT LAYER GROUP RULE */
+static void
+del_rule(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct vfp_group *group = NULL;
+    char *error = find_objects(argv, &port, &layer, &group);
+
+    if (!error) {
+        struct vfp_rule *rule = vfp_group_remove_rule(group, argv[4]);
+        if (!rule) {
+            error = xasprintf("group %s of layer %s has no rule %s", argv[3],
+                              argv[2], argv[4]);
+        } else {
+            policy_changed(port, NULL, NULL, rule);
+        }
+    }
+    reply(conn, error);
+}
+
+/* Dumps. */
+
+static struct json *
+conds_json(const struct vfp_conditions *conds)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    vfp_conditions_format(conds, &s);
+    return json_string_create_nocopy(ds_steal_cstr(&s));
+}
+
+static struct json *
+rule_json(const struct vfp_rule *rule)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "name", rule->name);
+    json_object_put(json, "priority", json_integer_create(rule->priority));
+    json_object_put(json, "match", conds_json(&rule->conds));
+    json_object_put_string(json, "action", rule->action.string);
+    json_object_put(json, "terminating",
+                    json_boolean_create(rule->terminating));
+    return json;
+}
+
+static struct json *
+group_json(const struct vfp_group *group, bool with_rules)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "name", group->name);
+    json_object_put_string(json, "dir", vfp_dir_name(group->dir));
+    json_object_put(json, "priority", json_integer_create(group->priority));
+    json_object_put(json, "match", conds_json(&group->conds));
+    if (group->lpm) {
+        char *type = xasprintf("lpm:%s", vfp_field_name(group->lpm_field));
+        json_object_put_string(json, "type", type);
+        free(type);
+    } else {
+        json_object_put_string(json, "type", "priority");
+    }
+    json_object_put(json, "n_rules",
+                    json_integer_create(vfp_group_count_rules(group)));
+    if (with_rules) {
+        const struct vfp_rule **rules = vfp_group_sorted_rules(group);
+        struct json *array = json_array_create_empty();
+        for (size_t i = 0; i < vfp_group_count_rules(group); i++) {
+            json_array_add(array, rule_json(rules[i]));
+        }
+        free(rules);
+        json_object_put(json, "rules", array);
+    }
+    return json;
+}
+
+static struct json *
+layer_json(const struct vfp_layer *layer, bool with_rules)
+{
+    struct json *json = json_object_create();
+    const struct vfp_groups *groups = vfp_layer_groups(layer);
+    struct json *array = json_array_create_empty();
+
+    json_object_put_string(json, "name", layer->name);
+    json_object_put(json, "priority", json_integer_create(layer->priority));
+    json_object_put_string(json, "in_default",
+                           layer->block_by_default[VFP_DIR_IN]
+                           ? "block" : "allow");
+    json_object_put_string(json, "out_default",
+                           layer->block_by_default[VFP_DIR_OUT]
+                           ? "block" : "allow");
+    for (size_t i = 0; i < groups->n; i++) {
+        json_array_add(array, group_json(groups->groups[i], with_rules));
+    }
+    json_object_put(json, "groups", array);
+    return json;
+}
+
+static void
+dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
+{
+    struct vfp_ofport *port = NULL;
+    char *error = find_objects(argv, &port, NULL, NULL);
+
+    if (!error && argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
+        error = xasprintf("port %s has no layer %s", argv[1], argv[2]);
+    }
+    if (error) {
+        reply(conn, error);
+        return;
+    }
+
+    const struct vfp_layers *layers = vfp_port_layers(port->vport);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < layers->n; i++) {
+        if (argc <= 2 || !strcmp(layers->layers[i]->name, argv[2])) {
+            json_array_add(array, layer_json(layers->layers[i], rules));
+        }
+    }
+
+    struct json *json = json_object_create();
+    json_object_put_string(json, "port", argv[1]);
+    json_object_put(json, "generation",
+                    json_integer_create(vfp_port_generation(port->vport)));
+    json_object_put(json, "layers", array);
+    vfp_unixctl_reply_json(conn, json);
+}
+
+static void
+list_layers(struct unixctl_conn *conn, int argc, const char *argv[],
+            void *aux OVS_UNUSED)
+{
+    dump(conn, argc, argv, false);
+}
+
+static void
+dump_rules(struct unixctl_conn *conn, int argc, const char *argv[],
+           void *aux OVS_UNUSED)
+{
+    dump(conn, argc, argv, true);
+}
+
+void
+vfp_policy_unixctl_init(void)
+{
+    unixctl_command_register("vfp/add-layer", "PORT LAYER priority=N "
+                             "[in-default=allow|block] "
+                             "[out-default=allow|block]", 3, 5, add_layer,
+                             NULL);
+    unixctl_command_register("vfp/del-layer", "PORT LAYER", 2, 2, del_layer,
+                             NULL);
+    unixctl_command_register("vfp/list-layers", "PORT", 1, 1, list_layers,
+                             NULL);
+    unixctl_command_register("vfp/add-group", "PORT LAYER GROUP dir=in|out "
+                             "priority=N [match=CONDS] "
+                             "[type=priority|lpm:FIELD]", 5, 7, add_group,
+                             NULL);
+    unixctl_command_register("vfp/del-group", "PORT LAYER GROUP", 3, 3,
+                             del_group, NULL);
+    unixctl_command_register("vfp/add-rule", "PORT LAYER GROUP RULE "
+                             "priority=N [match=CONDS] action=ACTIONS "
+                             "[terminating]", 6, 9, add_rule, NULL);
+    unixctl_command_register("vfp/del-rule", "PORT LAYER GROUP RULE", 4, 4,
+                             del_rule, NULL);
+    unixctl_command_register("vfp/dump-rules", "PORT [LAYER]", 1, 2,
+                             dump_rules, NULL);
+}

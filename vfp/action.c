@@ -1,0 +1,361 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+#include "vfp/action.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+/* Splits 's' at top-level commas (outside parentheses) into a malloc'd
+ * array of malloc'd strings. */
+static char **
+split_top_level(const char *s, size_t *n)
+{
+    char **parts = NULL;
+    int depth = 0;
+    const char *start = s;
+
+    *n = 0;
+    for (const char *p = s; ; p++) {
+        if (*p == '(') {
+            depth++;
+        } else if (*p == ')') {
+            depth--;
+        } else if ((*p == ',' && !depth) || !*p) {
+            parts = xrealloc(parts, (*n + 1) * sizeof *parts);
+            parts[(*n)++] = xmemdup0(start, p - start);
+            start = p + 1;
+            if (!*p) {
+                break;
+            }
+        }
+    }
+    return parts;
+}
+
+static void
+free_parts(char **parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(parts[i]);
+    }
+    free(parts);
+}
+
+/* If 'op' is "NAME(ARGS)", returns a malloc'd copy of ARGS; else NULL. */
+static char *
+op_args(const char *op, const char *name)
+{
+    size_t len = strlen(name);
+    size_t op_len = strlen(op);
+
+    if (!strncmp(op, name, len) && op[len] == '(' && op_len > len + 1
+        && op[op_len - 1] == ')') {
+        return xmemdup0(op + len + 1, op_len - len - 2);
+    }
+    return NULL;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_port(const char *op, const char *key, const char *value, ovs_be16 *port)
+{
+    char *end;
+    errno = 0;
+    unsigned long x = strtoul(value, &end, 10);
+    if (!*value || *end || errno || x > UINT16_MAX || value[0] == '-') {
+        return xasprintf("%s: %s \"%s\" is not a port number (0-65535)",
+                         op, key, value);
+    }
+    *port = htons(x);
+    return NULL;
+}
+
+/* Parses "KEY=VALUE,..." of set(...) or nat(...) into 'ht'; for nat,
+ * "dst-ip" may list addresses separated by '|', stored in '*dsts'. */
+static char * OVS_WARN_UNUSED_RESULT
+parse_assignments(const char *op, const char *args, bool is_nat,
+                  struct vfp_ht *ht, struct vfp_nat_dst **dsts,
+                  size_t *n_dsts)
+{
+    size_t n;
+    char **kvs = split_top_level(args, &n);
+    char *error = NULL;
+
+    for (size_t i = 0; i < n && !error; i++) {
+        char *eq = strchr(kvs[i], '=');
+        if (!eq || eq == kvs[i] || !eq[1]) {
+            error = xasprintf("%s: \"%s\" is not KEY=VALUE", op, kvs[i]);
+            break;
+        }
+        *eq = '\0';
+        const char *key = kvs[i], *value = eq + 1;
+
+        if (!is_nat && (!strcmp(key, "src-mac") || !strcmp(key, "dst-mac"))) {
+            struct eth_addr mac;
+            if (!eth_addr_from_string(value, &mac)) {
+                error = xasprintf("%s: %s \"%s\" is not a MAC address", op,
+                                  key, value);
+            } else if (key[0] == 's') {
+                vfp_ht_set_dl_src(ht, mac);
+            } else {
+                vfp_ht_set_dl_dst(ht, mac);
+            }
+        } else if (!strcmp(key, "src-ip") || !strcmp(key, "dst-ip")) {
+            bool src = key[0] == 's';
+            size_t n_ips;
+            char *ips_s = xstrdup(value);
+            for (char *c = ips_s; *c; c++) {
+                if (*c == '|') {
+                    *c = ',';
+                }
+            }
+            char **ips = split_top_level(ips_s, &n_ips);
+            free(ips_s);
+            if (n_ips > 1 && !(is_nat && !src)) {
+                error = xasprintf("%s: %s takes one address (only nat's "
+                                  "dst-ip takes a list)", op, key);
+            }
+            for (size_t j = 0; j < n_ips && !error; j++) {
+                struct vfp_nat_dst d = { .ipv6 = strchr(ips[j], ':') };
+                bool ok = (d.ipv6 ? ipv6_parse(ips[j], &d.ip6)
+                           : ip_parse(ips[j], &d.ip4));
+                if (!ok) {
+                    error = xasprintf("%s: %s \"%s\" is not an IP address",
+                                      op, key, ips[j]);
+                } else if (n_ips > 1 || (is_nat && !src)) {
+                    *dsts = xrealloc(*dsts, (*n_dsts + 1) * sizeof **dsts);
+                    (*dsts)[(*n_dsts)++] = d;
+                } else if (d.ipv6) {
+                    (src ? vfp_ht_set_ipv6_src : vfp_ht_set_ipv6_dst)(
+                        ht, &d.ip6);
+                } else {
+                    (src ? vfp_ht_set_nw_src : vfp_ht_set_nw_dst)(ht, d.ip4);
+                }
+            }
+            free_parts(ips, n_ips);
+        } else if (!strcmp(key, "src-port") || !strcmp(key, "dst-port")) {
+            ovs_be16 port = 0;
+            error = parse_port(op, key, value, &port);
+            if (!error) {
+                (key[0] == 's' ? vfp_ht_set_tp_src : vfp_ht_set_tp_dst)(
+                    ht, port);
+            }
+        } else {
+            error = xasprintf("%s: \"%s\" is not a field it can set (%s)",
+                              op, key,
+                              is_nat ? "src-ip, src-port, dst-ip, dst-port"
+                              : "src-mac, dst-mac, src-ip, dst-ip, "
+                                "src-port, dst-port");
+        }
+    }
+    free_parts(kvs, n);
+    return error;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
+{
+    size_t n;
+    char **parts = split_top_level(args, &n);
+    char *error = NULL;
+    unsigned long vid = 0, pcp = 0;
+    char *end;
+
+    errno = 0;
+    vid = strtoul(parts[0], &end, 10);
+    if (!parts[0][0] || *end || errno || vid > 4095) {
+        error = xasprintf("%s: VLAN ID \"%s\" is not a number from 0 to "
+                          "4095", op, parts[0]);
+    }
+    for (size_t i = 1; i < n && !error; i++) {
+        if (strncmp(parts[i], "pcp=", 4)) {
+            error = xasprintf("%s: \"%s\" is not pcp=N", op, parts[i]);
+            break;
+        }
+        pcp = strtoul(parts[i] + 4, &end, 10);
+        if (!parts[i][4] || *end || pcp > 7) {
+            error = xasprintf("%s: \"%s\": PCP is from 0 to 7", op,
+                              parts[i]);
+        }
+    }
+    if (!error) {
+        vfp_ht_push_vlan(ht, htons(vid | (pcp << VLAN_PCP_SHIFT)));
+    }
+    free_parts(parts, n);
+    return error;
+}
+
+static bool
+valid_counter_name(const char *s)
+{
+    size_t len = strlen(s);
+
+    if (!len || len > 64) {
+        return false;
+    }
+    for (const char *p = s; *p; p++) {
+        if (!isalnum((unsigned char) *p) && !strchr("_.-", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_op(const char *s, struct vfp_action *action)
+{
+    struct vfp_op op = { .type = VFP_OP_HT };
+    char *error = NULL;
+    char *args;
+
+    vfp_ht_init(&op.ht);
+    if (!strcmp(s, "allow")) {
+        /* Identity. */
+    } else if (!strcmp(s, "block")) {
+        op.ht.drop = true;
+    } else if (!strcmp(s, "pop-vlan")) {
+        vfp_ht_pop_vlan(&op.ht);
+    } else if ((args = op_args(s, "set"))) {
+        error = parse_assignments(s, args, false, &op.ht, NULL, NULL);
+        free(args);
+    } else if ((args = op_args(s, "nat"))) {
+        error = parse_assignments(s, args, true, &op.ht, &op.dsts,
+                                  &op.n_dsts);
+        free(args);
+        if (!error && op.n_dsts) {
+            /* The fixed part first, then the chosen destination. */
+            action->ops = xrealloc(action->ops, (action->n_ops + 1)
+                                   * sizeof *action->ops);
+            action->ops[action->n_ops++] = op;
+            op = (struct vfp_op) { .type = VFP_OP_NAT_DST,
+                                   .dsts = op.dsts, .n_dsts = op.n_dsts };
+            action->ops[action->n_ops - 1].dsts = NULL;
+            action->ops[action->n_ops - 1].n_dsts = 0;
+        }
+    } else if ((args = op_args(s, "push-vlan"))) {
+        error = parse_vlan(s, args, &op.ht);
+        free(args);
+    } else if ((args = op_args(s, "count"))) {
+        if (action->counter) {
+            error = xasprintf("%s: only one count() per action", s);
+        } else if (!valid_counter_name(args)) {
+            error = xasprintf("%s: \"%s\" is not a counter name (letters, "
+                              "digits, '_', '.', '-', at most 64)", s, args);
+        } else {
+            action->counter = xstrdup(args);
+        }
+        free(args);
+        return error;
+    } else if (!*s) {
+        return xstrdup("empty action (use allow, block, set(...), nat(...), "
+                       "push-vlan(...), pop-vlan, count(...))");
+    } else {
+        return xasprintf("\"%s\" is not an action (use allow, block, "
+                         "set(...), nat(...), push-vlan(...), pop-vlan, "
+                         "count(...))", s);
+    }
+
+    if (error) {
+        free(op.dsts);
+        return error;
+    }
+    action->ops = xrealloc(action->ops,
+                           (action->n_ops + 1) * sizeof *action->ops);
+    action->ops[action->n_ops++] = op;
+    return NULL;
+}
+
+/* Parses 'string' into 'action'.  On error returns a malloc'd message
+ * naming the offending operation, and leaves 'action' empty. */
+char *
+vfp_action_parse(const char *string, struct vfp_action *action)
+{
+    struct ds compact = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+
+    memset(action, 0, sizeof *action);
+    for (const char *p = string; *p; p++) {
+        if (!isspace((unsigned char) *p)) {
+            ds_put_char(&compact, *p);
+        }
+    }
+
+    size_t n;
+    char **ops = split_top_level(ds_cstr(&compact), &n);
+    for (size_t i = 0; i < n && !error; i++) {
+        error = parse_op(ops[i], action);
+    }
+    free_parts(ops, n);
+
+    if (error) {
+        ds_destroy(&compact);
+        vfp_action_destroy(action);
+    } else {
+        action->string = ds_steal_cstr(&compact);
+    }
+    return error;
+}
+
+void
+vfp_action_destroy(struct vfp_action *action)
+{
+    for (size_t i = 0; i < action->n_ops; i++) {
+        free(action->ops[i].dsts);
+    }
+    free(action->ops);
+    free(action->counter);
+    free(action->string);
+    memset(action, 0, sizeof *action);
+}
+
+/* Returns in 'ht' the HT that 'action' applies to a packet with headers
+ * 'flow' (as the layer sees it). */
+void
+vfp_action_to_ht(const struct vfp_action *action, const struct flow *flow,
+                 struct vfp_ht *ht)
+{
+    vfp_ht_init(ht);
+    for (size_t i = 0; i < action->n_ops; i++) {
+        const struct vfp_op *op = &action->ops[i];
+
+        if (op->type == VFP_OP_HT) {
+            vfp_ht_compose(ht, ht, &op->ht);
+        } else {
+            /* Balance by the connection's 5-tuple, which is the same for
+             * every packet of it. */
+            const struct vfp_nat_dst *d
+                = &op->dsts[flow_hash_5tuple(flow, 0) % op->n_dsts];
+            struct vfp_ht nat;
+
+            vfp_ht_init(&nat);
+            if (d->ipv6) {
+                vfp_ht_set_ipv6_dst(&nat, &d->ip6);
+            } else {
+                vfp_ht_set_nw_dst(&nat, d->ip4);
+            }
+            vfp_ht_compose(ht, ht, &nat);
+        }
+    }
+}

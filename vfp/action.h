@@ -1,0 +1,81 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef VFP_ACTION_H
+#define VFP_ACTION_H 1
+
+/* Rule actions (VFP §5.3.2-5.3.3): each is an HT, or an HT plus an action
+ * context.
+ *
+ * An action is a comma-separated list of operations, applied in order and
+ * composed into one HT.  A list of header operations is how a user defines
+ * an HT of their own.
+ *
+ *   allow                        pass unchanged
+ *   block                        drop
+ *   set(FIELD=VALUE[,...])       modify: src-mac dst-mac src-ip dst-ip
+ *                                src-port dst-port
+ *   nat(KEY=VALUE[,...])         rewrite addresses: src-ip src-port dst-ip
+ *                                dst-port; dst-ip may list several
+ *                                addresses, "10.0.0.5|10.0.0.6", one chosen
+ *                                per connection by flow hash
+ *   push-vlan(VID[,pcp=PCP])     push an 802.1Q tag
+ *   pop-vlan                     pop the outer tag
+ *   count(NAME)                  count the packets in NAME (context only)
+ *
+ * Parsed actions are immutable and may be read from any thread. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "compiler.h"
+#include "vfp/ht.h"
+
+struct ds;
+struct flow;
+
+enum vfp_op_type {
+    VFP_OP_HT,                  /* A fixed HT: allow, block, set, vlan. */
+    VFP_OP_NAT_DST,             /* Destination chosen per connection. */
+};
+
+struct vfp_nat_dst {
+    bool ipv6;
+    ovs_be32 ip4;
+    struct in6_addr ip6;
+};
+
+struct vfp_op {
+    enum vfp_op_type type;
+    struct vfp_ht ht;                   /* VFP_OP_HT. */
+    struct vfp_nat_dst *dsts;           /* VFP_OP_NAT_DST. */
+    size_t n_dsts;
+};
+
+struct vfp_action {
+    struct vfp_op *ops;
+    size_t n_ops;
+    char *counter;              /* count(NAME), or NULL. */
+    char *string;               /* As given, without spaces. */
+};
+
+char *vfp_action_parse(const char *, struct vfp_action *)
+    OVS_WARN_UNUSED_RESULT;
+void vfp_action_destroy(struct vfp_action *);
+void vfp_action_to_ht(const struct vfp_action *, const struct flow *,
+                      struct vfp_ht *);
+
+#endif /* vfp/action.h */

@@ -1,0 +1,246 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+#include "vfp/ht.h"
+
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+void
+vfp_ht_init(struct vfp_ht *ht)
+{
+    memset(ht, 0, sizeof *ht);
+}
+
+bool
+vfp_ht_is_identity(const struct vfp_ht *ht)
+{
+    return (!ht->drop && !ht->n_vlan_pops && !ht->n_vlan_pushes
+            && flow_wildcards_is_catchall(&ht->mask));
+}
+
+/* Modify. */
+
+#define HT_SET(HT, FIELD, VALUE)                        \
+    do {                                                \
+        (HT)->set.FIELD = (VALUE);                      \
+        memset(&(HT)->mask.masks.FIELD, 0xff,           \
+               sizeof (HT)->mask.masks.FIELD);          \
+    } while (0)
+
+void vfp_ht_set_dl_src(struct vfp_ht *ht, struct eth_addr v)
+{ HT_SET(ht, dl_src, v); }
+void vfp_ht_set_dl_dst(struct vfp_ht *ht, struct eth_addr v)
+{ HT_SET(ht, dl_dst, v); }
+void vfp_ht_set_nw_src(struct vfp_ht *ht, ovs_be32 v)
+{ HT_SET(ht, nw_src, v); }
+void vfp_ht_set_nw_dst(struct vfp_ht *ht, ovs_be32 v)
+{ HT_SET(ht, nw_dst, v); }
+void vfp_ht_set_ipv6_src(struct vfp_ht *ht, const struct in6_addr *v)
+{ HT_SET(ht, ipv6_src, *v); }
+void vfp_ht_set_ipv6_dst(struct vfp_ht *ht, const struct in6_addr *v)
+{ HT_SET(ht, ipv6_dst, *v); }
+void vfp_ht_set_tp_src(struct vfp_ht *ht, ovs_be16 v)
+{ HT_SET(ht, tp_src, v); }
+void vfp_ht_set_tp_dst(struct vfp_ht *ht, ovs_be16 v)
+{ HT_SET(ht, tp_dst, v); }
+
+/* VLAN: the pops and pushes of 'ht' followed by one more push. */
+bool
+vfp_ht_push_vlan(struct vfp_ht *ht, ovs_be16 tci)
+{
+    if (ht->n_vlan_pushes >= VFP_HT_MAX_VLAN_PUSHES) {
+        return false;
+    }
+    ht->vlan_pushes[ht->n_vlan_pushes++] = tci | htons(VLAN_CFI);
+    return true;
+}
+
+/* The pops and pushes of 'ht' followed by one more pop: cancels the last
+ * push, if any. */
+void
+vfp_ht_pop_vlan(struct vfp_ht *ht)
+{
+    if (ht->n_vlan_pushes) {
+        ht->n_vlan_pushes--;
+    } else {
+        ht->n_vlan_pops++;
+    }
+}
+
+/* 'a' then 'b'. */
+void
+vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
+               const struct vfp_ht *b)
+{
+    struct vfp_ht c = *a;
+
+    if (a->drop || b->drop) {
+        vfp_ht_init(result);
+        result->drop = true;
+        return;
+    }
+
+    /* Modify: 'b''s bits win; flow fields are independent of each other,
+     * and of VLAN tags, so the order of the two kinds does not matter. */
+    const uint64_t *bs = (const uint64_t *) &b->set;
+    const uint64_t *bm = (const uint64_t *) &b->mask.masks;
+    uint64_t *cs = (uint64_t *) &c.set;
+    uint64_t *cm = (uint64_t *) &c.mask.masks;
+    for (size_t i = 0; i < sizeof c.set / sizeof *cs; i++) {
+        cs[i] = (cs[i] & ~bm[i]) | (bs[i] & bm[i]);
+        cm[i] |= bm[i];
+    }
+
+    /* VLAN: 'b''s pops eat 'a''s pushes first. */
+    for (int i = 0; i < b->n_vlan_pops; i++) {
+        vfp_ht_pop_vlan(&c);
+    }
+    for (int i = 0; i < b->n_vlan_pushes; i++) {
+        vfp_ht_push_vlan(&c, b->vlan_pushes[i]);
+    }
+    *result = c;
+}
+
+static bool
+has_ports(const struct flow *flow)
+{
+    return ((flow->dl_type == htons(ETH_TYPE_IP)
+             || flow->dl_type == htons(ETH_TYPE_IPV6))
+            && !(flow->nw_frag & FLOW_NW_FRAG_LATER)
+            && (flow->nw_proto == IPPROTO_TCP || flow->nw_proto == IPPROTO_UDP
+                || flow->nw_proto == IPPROTO_SCTP));
+}
+
+#define HT_APPLY(HT, FLOW, FIELD)                                       \
+    do {                                                                \
+        uint8_t *f_ = (uint8_t *) &(FLOW)->FIELD;                       \
+        const uint8_t *s_ = (const uint8_t *) &(HT)->set.FIELD;         \
+        const uint8_t *m_ = (const uint8_t *) &(HT)->mask.masks.FIELD;  \
+        for (size_t i_ = 0; i_ < sizeof (FLOW)->FIELD; i_++) {          \
+            f_[i_] = (f_[i_] & ~m_[i_]) | (s_[i_] & m_[i_]);            \
+        }                                                               \
+    } while (0)
+
+/* Transposes 'flow' by 'ht'.  Returns false if 'ht' drops the packet. */
+bool
+vfp_ht_apply(const struct vfp_ht *ht, struct flow *flow)
+{
+    if (ht->drop) {
+        return false;
+    }
+
+    HT_APPLY(ht, flow, dl_src);
+    HT_APPLY(ht, flow, dl_dst);
+    if (flow->dl_type == htons(ETH_TYPE_IP)) {
+        HT_APPLY(ht, flow, nw_src);
+        HT_APPLY(ht, flow, nw_dst);
+    } else if (flow->dl_type == htons(ETH_TYPE_IPV6)) {
+        HT_APPLY(ht, flow, ipv6_src);
+        HT_APPLY(ht, flow, ipv6_dst);
+    }
+    if (has_ports(flow)) {
+        HT_APPLY(ht, flow, tp_src);
+        HT_APPLY(ht, flow, tp_dst);
+    }
+
+    for (int i = 0; i < ht->n_vlan_pops; i++) {
+        if (flow->vlans[0].tci & htons(VLAN_CFI)) {
+            flow_pop_vlan(flow, NULL);
+        }
+    }
+    for (int i = 0; i < ht->n_vlan_pushes; i++) {
+        flow_push_vlan_uninit(flow, NULL);
+        flow->vlans[0].tpid = htons(ETH_TYPE_VLAN);
+        flow->vlans[0].tci = ht->vlan_pushes[i];
+    }
+    return true;
+}
+
+/* Formats 'ht' as a list of header actions, "ignore" for the identity. */
+void
+vfp_ht_format(const struct vfp_ht *ht, struct ds *s)
+{
+    size_t start = s->length;
+    const struct flow *v = &ht->set;
+    const struct flow *m = &ht->mask.masks;
+
+#define SEP() (s->length > start ? ds_put_cstr(s, ",") : (void) 0)
+    if (ht->drop) {
+        ds_put_cstr(s, "drop");
+        return;
+    }
+    for (int i = 0; i < ht->n_vlan_pops; i++) {
+        SEP();
+        ds_put_cstr(s, "pop-vlan");
+    }
+    if (!eth_addr_is_zero(m->dl_src)) {
+        SEP();
+        ds_put_format(s, "set(src-mac="ETH_ADDR_FMT")",
+                      ETH_ADDR_ARGS(v->dl_src));
+    }
+    if (!eth_addr_is_zero(m->dl_dst)) {
+        SEP();
+        ds_put_format(s, "set(dst-mac="ETH_ADDR_FMT")",
+                      ETH_ADDR_ARGS(v->dl_dst));
+    }
+    if (m->nw_src) {
+        SEP();
+        ds_put_format(s, "set(src-ip="IP_FMT")", IP_ARGS(v->nw_src));
+    }
+    if (m->nw_dst) {
+        SEP();
+        ds_put_format(s, "set(dst-ip="IP_FMT")", IP_ARGS(v->nw_dst));
+    }
+    if (ipv6_mask_is_any(&m->ipv6_src) == false) {
+        SEP();
+        ds_put_cstr(s, "set(src-ip=");
+        ipv6_format_addr(&v->ipv6_src, s);
+        ds_put_char(s, ')');
+    }
+    if (ipv6_mask_is_any(&m->ipv6_dst) == false) {
+        SEP();
+        ds_put_cstr(s, "set(dst-ip=");
+        ipv6_format_addr(&v->ipv6_dst, s);
+        ds_put_char(s, ')');
+    }
+    if (m->tp_src) {
+        SEP();
+        ds_put_format(s, "set(src-port=%"PRIu16")", ntohs(v->tp_src));
+    }
+    if (m->tp_dst) {
+        SEP();
+        ds_put_format(s, "set(dst-port=%"PRIu16")", ntohs(v->tp_dst));
+    }
+    for (int i = 0; i < ht->n_vlan_pushes; i++) {
+        ovs_be16 tci = ht->vlan_pushes[i];
+        SEP();
+        ds_put_format(s, "push-vlan(%d", vlan_tci_to_vid(tci));
+        if (vlan_tci_to_pcp(tci)) {
+            ds_put_format(s, ",pcp=%d", vlan_tci_to_pcp(tci));
+        }
+        ds_put_char(s, ')');
+    }
+    if (s->length == start) {
+        ds_put_cstr(s, "ignore");
+    }
+#undef SEP
+}

@@ -1,0 +1,181 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#include <config.h>
+#include "vfp/layer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+#include "vfp/rule.h"
+
+struct vfp_layer *
+vfp_layer_create(const char *name, uint16_t priority, bool in_block,
+                 bool out_block)
+{
+    struct vfp_layer *layer = xzalloc(sizeof *layer);
+    struct vfp_groups *groups = xzalloc(sizeof *groups);
+
+    layer->name = xstrdup(name);
+    layer->priority = priority;
+    layer->block_by_default[VFP_DIR_IN] = in_block;
+    layer->block_by_default[VFP_DIR_OUT] = out_block;
+    ovsrcu_set_hidden(&layer->groups, groups);
+    return layer;
+}
+
+/* The caller waited for readers to finish. */
+void
+vfp_layer_destroy(struct vfp_layer *layer)
+{
+    if (layer) {
+        struct vfp_groups *groups = ovsrcu_get_protected(struct vfp_groups *,
+                                                         &layer->groups);
+        for (size_t i = 0; i < groups->n; i++) {
+            vfp_group_destroy(groups->groups[i]);
+        }
+        free(groups);
+        free(layer->name);
+        free(layer);
+    }
+}
+
+const struct vfp_groups *
+vfp_layer_groups(const struct vfp_layer *layer)
+{
+    return ovsrcu_get(struct vfp_groups *, &layer->groups);
+}
+
+struct vfp_group *
+vfp_layer_find_group(const struct vfp_layer *layer, const char *name)
+{
+    const struct vfp_groups *groups = vfp_layer_groups(layer);
+
+    for (size_t i = 0; i < groups->n; i++) {
+        if (!strcmp(groups->groups[i]->name, name)) {
+            return groups->groups[i];
+        }
+    }
+    return NULL;
+}
+
+static int
+compare_groups(const void *a_, const void *b_)
+{
+    const struct vfp_group *const *a = a_, *const *b = b_;
+
+    return ((*a)->priority != (*b)->priority
+            ? ((*a)->priority < (*b)->priority ? -1 : 1)
+            : strcmp((*a)->name, (*b)->name));
+}
+
+/* Publishes a copy of the groups of 'layer' with 'add' added (if nonnull)
+ * and the group named 'del' left out (if nonnull).  The old array is freed
+ * after a grace period. */
+static void
+publish_groups(struct vfp_layer *layer, struct vfp_group *add,
+               const char *del)
+{
+    struct vfp_groups *old = ovsrcu_get_protected(struct vfp_groups *,
+                                                  &layer->groups);
+    struct vfp_groups *new = xzalloc(sizeof *new
+                                     + (old->n + 1) * sizeof *new->groups);
+
+    for (size_t i = 0; i < old->n; i++) {
+        if (!del || strcmp(old->groups[i]->name, del)) {
+            new->groups[new->n++] = old->groups[i];
+        }
+    }
+    if (add) {
+        new->groups[new->n++] = add;
+    }
+    qsort(new->groups, new->n, sizeof *new->groups, compare_groups);
+    ovsrcu_set(&layer->groups, new);
+    ovsrcu_postpone(free, old);
+}
+
+char *
+vfp_layer_add_group(struct vfp_layer *layer, struct vfp_group *group)
+{
+    if (vfp_layer_find_group(layer, group->name)) {
+        return xasprintf("layer %s already has a group %s", layer->name,
+                         group->name);
+    }
+    publish_groups(layer, group, NULL);
+    return NULL;
+}
+
+/* Unpublishes the group named 'name' and returns it, for the caller to
+ * destroy after a grace period; NULL if there is none. */
+struct vfp_group *
+vfp_layer_remove_group(struct vfp_layer *layer, const char *name)
+{
+    struct vfp_group *group = vfp_layer_find_group(layer, name);
+
+    if (group) {
+        publish_groups(layer, NULL, name);
+    }
+    return group;
+}
+
+/* VFP's layer semantics (see layer.h) for a packet with headers 'flow'
+ * going in direction 'dir'. */
+void
+vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
+                  const struct flow *flow, struct vfp_layer_result *result)
+{
+    const struct vfp_groups *groups = vfp_layer_groups(layer);
+
+    memset(result, 0, sizeof *result);
+    result->layer = layer;
+    for (size_t i = 0; i < groups->n; i++) {
+        const struct vfp_group *group = groups->groups[i];
+
+        if (group->dir != dir
+            || (group->conds.n && !vfp_conditions_match(&group->conds,
+                                                        flow))) {
+            continue;
+        }
+
+        const struct vfp_rule *rule = vfp_group_lookup(group, flow);
+        if (rule) {
+            result->group = group;
+            result->rule = rule;
+            if (rule->terminating) {
+                break;
+            }
+        }
+    }
+
+    if (result->rule) {
+        vfp_action_to_ht(&result->rule->action, flow, &result->ht);
+    } else {
+        vfp_ht_init(&result->ht);
+        result->ht.drop = layer->block_by_default[dir];
+    }
+}
+
+void
+vfp_layer_format(const struct vfp_layer *layer, struct ds *s)
+{
+    ds_put_format(s, "%s priority=%"PRIu16" in-default=%s out-default=%s",
+                  layer->name, layer->priority,
+                  layer->block_by_default[VFP_DIR_IN] ? "block" : "allow",
+                  layer->block_by_default[VFP_DIR_OUT] ? "block" : "allow");
+}

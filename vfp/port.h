@@ -1,0 +1,83 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef VFP_PORT_H
+#define VFP_PORT_H 1
+
+/* A VFP port (VFP §5.1): the layers programmed on one vNIC, and the
+ * generation number that says when they last changed.
+ *
+ * Layers are ordered by priority, the lowest next to the VM: a packet
+ * leaving the VM (outbound, "out") visits them in ascending priority, a
+ * packet going to the VM (inbound, "in") in descending priority.
+ *
+ * Every change to the policy bumps 'generation'.  A unified flow records
+ * the generations of the ports it was computed from; the revalidator
+ * removes it once one of them moved on (VFP §6.3, reconciliation).
+ *
+ * Threads: the main thread changes the policy, publishing a new layer
+ * array with RCU; after each change it must wait for a grace period
+ * (ovsrcu_synchronize()) before destroying what it removed.  Handlers read
+ * the policy without locks. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
+#include "vfp/group.h"
+#include "vfp/ht.h"
+
+struct flow;
+struct vfp_layer;
+struct vfp_layer_result;
+struct vfp_rule;
+
+struct vfp_layers {
+    size_t n;
+    struct vfp_layer *layers[];     /* Ascending priority. */
+};
+
+struct vfp_port {
+    OVSRCU_TYPE(struct vfp_layers *) layers;
+    atomic_uint64_t generation;
+};
+
+struct vfp_port *vfp_port_create(void);
+void vfp_port_destroy(struct vfp_port *);
+
+const struct vfp_layers *vfp_port_layers(const struct vfp_port *);
+uint64_t vfp_port_generation(const struct vfp_port *);
+void vfp_port_changed(struct vfp_port *);
+
+struct vfp_layer *vfp_port_find_layer(const struct vfp_port *,
+                                      const char *name);
+char *vfp_port_add_layer(struct vfp_port *, struct vfp_layer *)
+    OVS_WARN_UNUSED_RESULT;
+struct vfp_layer *vfp_port_remove_layer(struct vfp_port *, const char *name);
+
+/* The engine (VFP Pseudocode 1): runs a packet with headers 'flow' through
+ * the layers of 'port' in direction 'dir', transposing 'flow' layer by
+ * layer, and composes the layers' HTs into 'composite'.  Calls 'cb' (if
+ * nonnull) after each layer.  Returns false if a layer dropped the packet.
+ * No side effects. */
+bool vfp_port_process(const struct vfp_port *, enum vfp_dir, struct flow *,
+                      struct vfp_ht *composite,
+                      void (*cb)(const struct vfp_layer_result *,
+                                 const struct flow *after, void *aux),
+                      void *aux);
+
+#endif /* vfp/port.h */

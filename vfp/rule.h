@@ -1,0 +1,70 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef VFP_RULE_H
+#define VFP_RULE_H 1
+
+/* Rules (VFP §5.3): conditions and an action, in a group.
+ *
+ * Priority: a LOWER value is processed first, everywhere in VFP (layers,
+ * groups, rules), the opposite of OpenFlow.  Within a group the matching
+ * rule with the lowest priority value wins.
+ *
+ * A 'terminating' rule, when it is the rule a group finds, ends the search
+ * of its layer at once: later groups are not consulted.
+ *
+ * A rule is classified through the OVS classifier of its group: its
+ * conditions compile (vfp_conditions_to_matches()) into one cls_rule per
+ * match, each pointing back to the rule.
+ *
+ * Threads: rules are created and destroyed by the main thread; upcall
+ * handlers find them through the classifier and read them. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "classifier.h"
+#include "openvswitch/hmap.h"
+#include "vfp/action.h"
+#include "vfp/condition.h"
+
+struct vfp_rule_match {
+    struct cls_rule cr;
+    const struct vfp_rule *rule;
+};
+
+struct vfp_rule {
+    struct hmap_node node;          /* In the group's 'rules', by name. */
+    char *name;
+    uint16_t priority;
+    struct vfp_conditions conds;
+    struct vfp_action action;
+    bool terminating;
+
+    struct vfp_rule_match *matches; /* In the group's classifier. */
+    size_t n_matches;
+};
+
+#define VFP_MAX_NAME_LEN 64
+char *vfp_check_name(const char *what, const char *name)
+    OVS_WARN_UNUSED_RESULT;
+char *vfp_parse_priority(const char *s, uint16_t *priority)
+    OVS_WARN_UNUSED_RESULT;
+
+void vfp_rule_format(const struct vfp_rule *, struct ds *);
+void vfp_rule_destroy(struct vfp_rule *);
+
+#endif /* vfp/rule.h */
