@@ -89,7 +89,7 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->in_port = in_port;
         uf->generation = generation;
         uf->created = time_msec();
-        uf->ports = xmemdup(ports, n_ports * sizeof *ports + 1);
+        uf->ports = xmemdup(ports, n_ports * sizeof *ports);
         uf->n_ports = n_ports;
         cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
         inserted = true;

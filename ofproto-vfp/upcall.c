@@ -107,10 +107,11 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
         /* OVS's own committer turns the difference between what the packet
          * is now ('base') and what it must become into set_masked and VLAN
-         * actions, and keeps 'base' up to date for the next output. */
-        struct flow_wildcards scratch;
-        flow_wildcards_init_catchall(&scratch);
-        commit_odp_actions(&in_flow, &base, odp_actions, &scratch, true,
+         * actions, and keeps 'base' up to date for the next output.  It
+         * writes only fields that differ, under the masks in 'writable'. */
+        struct flow_wildcards writable;
+        memset(&writable.masks, 0xff, sizeof writable.masks);
+        commit_odp_actions(&in_flow, &base, odp_actions, &writable, true,
                            false, false, NULL);
         nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, outs[i]);
     }

@@ -59,9 +59,25 @@ struct vfp_ctl_command {
 
 static void render_show(const struct json *, struct ds *);
 static void render_dump_ufs(const struct json *, struct ds *);
+static void render_layers(const struct json *, struct ds *);
+static void render_rules(const struct json *, struct ds *);
+static void render_nothing(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show },
+    { "add-layer", "PORT LAYER priority=N [in-default=allow|block] "
+      "[out-default=allow|block]", 3, 5, "vfp/add-layer", render_nothing },
+    { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer", render_nothing },
+    { "list-layers", "PORT", 1, 1, "vfp/list-layers", render_layers },
+    { "add-group", "PORT LAYER GROUP dir=in|out priority=N [match=CONDS] "
+      "[type=priority|lpm:FIELD]", 5, 7, "vfp/add-group", render_nothing },
+    { "del-group", "PORT LAYER GROUP", 3, 3, "vfp/del-group",
+      render_nothing },
+    { "add-rule", "PORT LAYER GROUP RULE priority=N [match=CONDS] "
+      "action=ACTIONS [terminating]", 6, 9, "vfp/add-rule", render_nothing },
+    { "del-rule", "PORT LAYER GROUP RULE", 4, 4, "vfp/del-rule",
+      render_nothing },
+    { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules },
     { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs },
 };
 
@@ -73,8 +89,23 @@ usage(void)
            "\nCommands:\n"
            "  show [BRIDGE]     VFP bridges: ports, roles, MACs, "
            "unified flow counts\n"
+           "  add-layer PORT LAYER priority=N [in-default=allow|block]"
+           " [out-default=allow|block]\n"
+           "  del-layer PORT LAYER\n"
+           "  list-layers PORT\n"
+           "  add-group PORT LAYER GROUP dir=in|out priority=N "
+           "[match=\"CONDS\"]\n"
+           "            [type=priority|lpm:FIELD]\n"
+           "  del-group PORT LAYER GROUP\n"
+           "  add-rule PORT LAYER GROUP RULE priority=N [match=\"CONDS\"]"
+           " action=\"ACTIONS\"\n"
+           "           [terminating]\n"
+           "  del-rule PORT LAYER GROUP RULE\n"
+           "  dump-rules PORT [LAYER]\n"
            "  dump-ufs PORT     unified flows entering at PORT, with "
            "their datapath flows\n"
+           "Priorities: LOWER values are processed first (unlike "
+           "OpenFlow).\n"
            "\nOptions:\n"
            "  -t, --target=TARGET    daemon name or control socket "
            "(default: ovs-vswitchd)\n"
@@ -270,6 +301,85 @@ render_show(const struct json *reply, struct ds *out)
 }
 
 static void
+render_nothing(const struct json *reply OVS_UNUSED, struct ds *out OVS_UNUSED)
+{
+}
+
+static void
+render_layers(const struct json *reply, struct ds *out)
+{
+    const struct json_array *layers = get_array(reply, "layers");
+
+    ds_put_format(out, "port %s generation %lld\n",
+                  get_string(reply, "port"), get_int(reply, "generation"));
+    ds_put_format(out, "  %-20s %8s %10s %11s %6s %6s\n", "LAYER",
+                  "PRIORITY", "IN-DEFAULT", "OUT-DEFAULT", "GROUPS", "RULES");
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct json *layer = layers->elems[i];
+        const struct json_array *groups = get_array(layer, "groups");
+        long long int n_rules = 0;
+
+        for (size_t j = 0; j < groups->n; j++) {
+            n_rules += get_int(groups->elems[j], "n_rules");
+        }
+        ds_put_format(out, "  %-20s %8lld %10s %11s %6"PRIuSIZE" %6lld\n",
+                      get_string(layer, "name"), get_int(layer, "priority"),
+                      get_string(layer, "in_default"),
+                      get_string(layer, "out_default"), groups->n, n_rules);
+    }
+}
+
+static void
+render_rules(const struct json *reply, struct ds *out)
+{
+    const struct json_array *layers = get_array(reply, "layers");
+
+    ds_put_format(out, "port %s generation %lld\n",
+                  get_string(reply, "port"), get_int(reply, "generation"));
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct json *layer = layers->elems[i];
+        const struct json_array *groups = get_array(layer, "groups");
+
+        ds_put_format(out, "layer %s priority=%lld in-default=%s "
+                      "out-default=%s\n", get_string(layer, "name"),
+                      get_int(layer, "priority"),
+                      get_string(layer, "in_default"),
+                      get_string(layer, "out_default"));
+        for (size_t j = 0; j < groups->n; j++) {
+            const struct json *group = groups->elems[j];
+            const struct json_array *rules = get_array(group, "rules");
+
+            ds_put_format(out, "  group %s dir=%s priority=%lld",
+                          get_string(group, "name"), get_string(group, "dir"),
+                          get_int(group, "priority"));
+            if (get_string(group, "match")[0]) {
+                ds_put_format(out, " match=\"%s\"",
+                              get_string(group, "match"));
+            }
+            if (strcmp(get_string(group, "type"), "priority")) {
+                ds_put_format(out, " type=%s", get_string(group, "type"));
+            }
+            ds_put_char(out, '\n');
+            for (size_t k = 0; k < rules->n; k++) {
+                const struct json *rule = rules->elems[k];
+
+                ds_put_format(out, "    rule %s priority=%lld",
+                              get_string(rule, "name"),
+                              get_int(rule, "priority"));
+                if (get_string(rule, "match")[0]) {
+                    ds_put_format(out, " match=\"%s\"",
+                                  get_string(rule, "match"));
+                }
+                ds_put_format(out, " action=\"%s\"%s\n",
+                              get_string(rule, "action"),
+                              get(rule, "terminating")->type == JSON_TRUE
+                              ? " terminating" : "");
+            }
+        }
+    }
+}
+
+static void
 render_dump_ufs(const struct json *reply, struct ds *out)
 {
     const struct json_array *ufs = get_array(reply, "ufs");
@@ -362,7 +472,9 @@ main(int argc, char *argv[])
                   json_string(reply));
     }
 
-    if (format == FORMAT_JSON) {
+    if (format == FORMAT_JSON && cmd->render_table == render_nothing) {
+        /* A change: nothing to print. */
+    } else if (format == FORMAT_JSON) {
         char *s = json_to_string(reply, JSSF_PRETTY | JSSF_SORT);
         puts(s);
         free(s);

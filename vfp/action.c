@@ -19,6 +19,7 @@
 #include "vfp/action.h"
 
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,8 +140,10 @@ parse_assignments(const char *op, const char *args, bool is_nat,
             }
             for (size_t j = 0; j < n_ips && !error; j++) {
                 struct vfp_nat_dst d = { .ipv6 = strchr(ips[j], ':') };
+                struct in_addr a4;
                 bool ok = (d.ipv6 ? ipv6_parse(ips[j], &d.ip6)
-                           : ip_parse(ips[j], &d.ip4));
+                           : inet_pton(AF_INET, ips[j], &a4) == 1);
+                d.ip4 = a4.s_addr;
                 if (!ok) {
                     error = xasprintf("%s: %s \"%s\" is not an IP address",
                                       op, key, ips[j]);

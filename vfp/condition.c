@@ -18,6 +18,7 @@
 #include <config.h>
 #include "vfp/condition.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,40 @@ max_of_bits(int bits)
 }
 
 /* Parsing. */
+
+/* Parses a dotted-quad IPv4 address strictly ("10.0.0.300" is an error,
+ * unlike with ip_parse()). */
+static bool
+parse_ip4(const char *s, ovs_be32 *ip)
+{
+    struct in_addr addr;
+
+    if (inet_pton(AF_INET, s, &addr) != 1) {
+        return false;
+    }
+    *ip = addr.s_addr;
+    return true;
+}
+
+/* Parses "A.B.C.D" or "A.B.C.D/N". */
+static bool
+parse_ip4_cidr(const char *s, ovs_be32 *ip, unsigned int *plen)
+{
+    const char *slash = strchr(s, '/');
+    char *addr = slash ? xmemdup0(s, slash - s) : xstrdup(s);
+    bool ok = parse_ip4(addr, ip);
+
+    free(addr);
+    *plen = 32;
+    if (ok && slash) {
+        char *end;
+        unsigned long n = strtoul(slash + 1, &end, 10);
+        ok = slash[1] && !*end && n <= 32;
+        *plen = n;
+    }
+    return ok;
+}
+
 
 static char * OVS_WARN_UNUSED_RESULT
 parse_int(const struct field_info *f, const char *s, uint64_t *value)
@@ -183,12 +218,9 @@ parse_value(const struct field_info *f, const char *s, struct vfp_value *v)
     unsigned int plen;
     if (dash) {
         char *lo_s = xmemdup0(s, dash - s);
-        char *e1 = ip_parse_cidr(lo_s, &ip, &plen);
-        char *e2 = e1 ? NULL : ip_parse_cidr(dash + 1, &ip2, &plen);
+        bool ok = parse_ip4(lo_s, &ip) && parse_ip4(dash + 1, &ip2);
         free(lo_s);
-        if (e1 || e2 || strchr(s, '/')) {
-            free(e1);
-            free(e2);
+        if (!ok) {
             return xasprintf("%s: \"%s\" is not an IPv4 range", f->name, s);
         }
         v->form = VFP_VALUE_RANGE;
@@ -200,9 +232,7 @@ parse_value(const struct field_info *f, const char *s, struct vfp_value *v)
         return NULL;
     }
 
-    error = ip_parse_cidr(s, &ip, &plen);
-    if (error) {
-        free(error);
+    if (!parse_ip4_cidr(s, &ip, &plen)) {
         return xasprintf("%s: \"%s\" is not an IP address, prefix or range",
                          f->name, s);
     }
@@ -308,11 +338,13 @@ vfp_conditions_clone(struct vfp_conditions *dst,
                      const struct vfp_conditions *src)
 {
     dst->n = src->n;
-    dst->conds = xmemdup(src->conds, src->n * sizeof *src->conds + 1);
+    dst->conds = xcalloc(src->n + 1, sizeof *dst->conds);
     for (size_t i = 0; i < src->n; i++) {
-        dst->conds[i].values = xmemdup(src->conds[i].values,
-                                       src->conds[i].n_values
-                                       * sizeof *src->conds[i].values);
+        const struct vfp_condition *c = &src->conds[i];
+
+        dst->conds[i] = *c;
+        dst->conds[i].values = xmemdup(c->values,
+                                       c->n_values * sizeof *c->values);
     }
 }
 
