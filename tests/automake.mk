@@ -7,6 +7,7 @@ TESTSUITE_AT = \
 	tests/vfp-ufs.at \
 	tests/vfp-ctl.at \
 	tests/vfp-openflow.at \
+	tests/vfp-layers.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4
