@@ -502,7 +502,7 @@ vfp_policy_unixctl_init(void)
 {
     unixctl_command_register("vfp/add-layer", "PORT LAYER priority=N "
                              "[in-default=allow|block] "
-                             "[out-default=allow|block]", 3, 5, add_layer,
+                             "[out-default=allow|block]", 2, 5, add_layer,
                              NULL);
     unixctl_command_register("vfp/del-layer", "PORT LAYER", 2, 2, del_layer,
                              NULL);
@@ -510,13 +510,13 @@ vfp_policy_unixctl_init(void)
                              NULL);
     unixctl_command_register("vfp/add-group", "PORT LAYER GROUP dir=in|out "
                              "priority=N [match=CONDS] "
-                             "[type=priority|lpm:FIELD]", 5, 7, add_group,
+                             "[type=priority|lpm:FIELD]", 3, 7, add_group,
                              NULL);
     unixctl_command_register("vfp/del-group", "PORT LAYER GROUP", 3, 3,
                              del_group, NULL);
     unixctl_command_register("vfp/add-rule", "PORT LAYER GROUP RULE "
                              "priority=N [match=CONDS] action=ACTIONS "
-                             "[terminating]", 6, 9, add_rule, NULL);
+                             "[terminating]", 4, 10, add_rule, NULL);
     unixctl_command_register("vfp/del-rule", "PORT LAYER GROUP RULE", 4, 4,
                              del_rule, NULL);
     unixctl_command_register("vfp/dump-rules", "PORT [LAYER]", 1, 2,

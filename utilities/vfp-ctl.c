@@ -66,15 +66,15 @@ static void render_nothing(const struct json *, struct ds *);
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show },
     { "add-layer", "PORT LAYER priority=N [in-default=allow|block] "
-      "[out-default=allow|block]", 3, 5, "vfp/add-layer", render_nothing },
+      "[out-default=allow|block]", 2, 5, "vfp/add-layer", render_nothing },
     { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer", render_nothing },
     { "list-layers", "PORT", 1, 1, "vfp/list-layers", render_layers },
     { "add-group", "PORT LAYER GROUP dir=in|out priority=N [match=CONDS] "
-      "[type=priority|lpm:FIELD]", 5, 7, "vfp/add-group", render_nothing },
+      "[type=priority|lpm:FIELD]", 3, 7, "vfp/add-group", render_nothing },
     { "del-group", "PORT LAYER GROUP", 3, 3, "vfp/del-group",
       render_nothing },
     { "add-rule", "PORT LAYER GROUP RULE priority=N [match=CONDS] "
-      "action=ACTIONS [terminating]", 6, 9, "vfp/add-rule", render_nothing },
+      "action=ACTIONS [terminating]", 4, 10, "vfp/add-rule", render_nothing },
     { "del-rule", "PORT LAYER GROUP RULE", 4, 4, "vfp/del-rule",
       render_nothing },
     { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules },
