@@ -55,6 +55,8 @@ tests/package.m4: $(top_srcdir)/configure.ac
 # Unit tests, ovstest style: "vfptest NAME" runs test NAME.
 check_PROGRAMS = tests/vfptest
 tests_vfptest_SOURCES = \
+	tests/test-classifier.c \
+	tests/test-ht.c \
 	tests/test-forwarding.c \
 	tests/test-ufid.c
 tests_vfptest_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests

@@ -655,13 +655,9 @@ set_int_field(struct match *m, enum vfp_field field, uint64_t value,
         m->wc.masks.dl_type = htons(mask);
         break;
     case VFP_FIELD_VLAN:
-        if (!mask && !value) {
-            /* Any VID, but tagged. */
-            match_set_vlan_vid_masked(m, htons(VLAN_CFI), htons(VLAN_CFI));
-        } else {
-            match_set_vlan_vid_masked(m, htons(value | VLAN_CFI),
-                                      htons(mask | VLAN_CFI));
-        }
+        /* Tagged packets only. */
+        match_set_vlan_vid_masked(m, htons(value | VLAN_CFI),
+                                  htons(mask | VLAN_CFI));
         break;
     case VFP_FIELD_PROTO:
         m->flow.nw_proto = value;
@@ -805,14 +801,15 @@ compile_value(struct piece_ctx *pc, const struct vfp_value *v)
             OVS_NOT_REACHED();
         }
         compile(pc->ctx, pc->idx + 1, &m, family);
-    } else if (field == VFP_FIELD_VLAN && v->lo == 0) {
-        /* VID 0 stands for "untagged". */
-        struct match m = *pc->match;
-        match_set_vlan_vid_masked(&m, htons(0), htons(VLAN_CFI));
-        compile(pc->ctx, pc->idx + 1, &m, pc->family);
-        if (v->hi > 0) {
-            range_to_prefixes(1, v->hi, f->bits, compile_piece, pc);
+    } else if (field == VFP_FIELD_VLAN) {
+        /* VID 0 is an untagged packet as well as one with a priority tag
+         * (VID 0). */
+        if (v->lo == 0) {
+            struct match m = *pc->match;
+            match_set_vlan_vid_masked(&m, htons(0), htons(VLAN_CFI));
+            compile(pc->ctx, pc->idx + 1, &m, pc->family);
         }
+        range_to_prefixes(v->lo, v->hi, f->bits, compile_piece, pc);
     } else {
         range_to_prefixes(v->lo, v->hi, f->kind == KIND_IP ? 32 : f->bits,
                           compile_piece, pc);

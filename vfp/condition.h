@@ -29,7 +29,8 @@
  *   src-mac     Ethernet source               MAC
  *   dst-mac     Ethernet destination          MAC
  *   eth-type    Ethertype                     number or range (0x0800)
- *   vlan        VLAN ID of the outer tag      number or range (0 = untagged)
+ *   vlan        VLAN ID of the outer tag      number or range (0: untagged,
+ *                                             or a priority tag)
  *   src-ip      IPv4 or IPv6 source           address, range (IPv4), prefix
  *   dst-ip      IPv4 or IPv6 destination      address, range (IPv4), prefix
  *   proto       IP protocol                   number, range, or a name:
