@@ -8,6 +8,7 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/ofproto-vfp.h \
 	ofproto-vfp/policy-unixctl.c \
 	ofproto-vfp/revalidator.c \
+	ofproto-vfp/trace.c \
 	ofproto-vfp/uf.c \
 	ofproto-vfp/uf.h \
 	ofproto-vfp/upcall.c \

@@ -50,6 +50,7 @@
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "sset.h"
+#include "vfp/group.h"
 
 struct vfp_fwd;
 struct vfp_handlers;
@@ -134,8 +135,26 @@ void vfp_backer_enumerate_types(struct sset *types);
 const char *vfp_dpif_type(const char *vfp_type);
 
 /* upcall.c */
+struct vfp_fwd_port;
+struct vfp_trace;
+struct vfp_uf_port;
 void vfp_upcall_start(struct vfp_backer *);
 void vfp_upcall_stop(struct vfp_backer *);
+size_t vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
+                          const struct flow *, struct ofpbuf *odp_actions,
+                          struct vfp_uf_port *ports, struct vfp_trace *);
+
+/* trace.c: reports of vfp_upcall_compile() for "vfp-ctl trace".  Each
+ * function does nothing when 'trace' is null. */
+struct vfp_ht;
+struct vfp_layer_result;
+void vfp_trace_stage(struct vfp_trace *, odp_port_t, enum vfp_dir);
+void vfp_trace_layer(const struct vfp_layer_result *, const struct flow *,
+                     void *trace);
+void vfp_trace_stage_done(struct vfp_trace *, const struct vfp_ht *,
+                          bool pass);
+void vfp_trace_forward(struct vfp_trace *, const odp_port_t *, size_t n);
+void vfp_trace_unixctl_init(void);
 
 /* revalidator.c */
 void vfp_revalidate(struct vfp_backer *);

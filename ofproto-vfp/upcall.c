@@ -70,12 +70,13 @@ struct vfp_handlers {
  * they left it, then the inbound layers of each destination port.  Appends
  * the datapath actions to 'odp_actions': for each destination, what turns
  * the packet into what that port's layers made of it, then the output.
- * Stores in 'ports' the ports whose layers were consulted, with their
- * generations, and returns how many. */
-static size_t
+ * Stores in 'ports' (room for the bridge's ports plus one) the ports whose
+ * layers were consulted, with their generations, and returns how many.
+ * Reports each step to 'trace', if nonnull.  No side effects. */
+size_t
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                    const struct flow *flow, struct ofpbuf *odp_actions,
-                   struct vfp_uf_port *ports)
+                   struct vfp_uf_port *ports, struct vfp_trace *trace)
 {
     size_t n_ports = 0;
     struct flow out_flow = *flow;
@@ -85,14 +86,18 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
      * stale rather than wrongly current. */
     ports[n_ports++] = (struct vfp_uf_port) {
         in->odp_port, vfp_port_generation(in->vport) };
-    if (!vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht, NULL,
-                          NULL)) {
+    vfp_trace_stage(trace, in->odp_port, VFP_DIR_OUT);
+    bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
+                                 trace ? vfp_trace_layer : NULL, trace);
+    vfp_trace_stage_done(trace, &ht, pass);
+    if (!pass) {
         return n_ports;
     }
 
     odp_port_t *outs = xmalloc((in->bridge->n_ports + 1) * sizeof *outs);
     size_t n_outs = vfp_fwd_decide(in->bridge, in->odp_port, &out_flow,
                                    outs);
+    vfp_trace_forward(trace, outs, n_outs);
     struct flow base = *flow;
     for (size_t i = 0; i < n_outs; i++) {
         const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
@@ -100,8 +105,11 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
         ports[n_ports++] = (struct vfp_uf_port) {
             dst->odp_port, vfp_port_generation(dst->vport) };
-        if (!vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht, NULL,
-                              NULL)) {
+        vfp_trace_stage(trace, dst->odp_port, VFP_DIR_IN);
+        pass = vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht,
+                                trace ? vfp_trace_layer : NULL, trace);
+        vfp_trace_stage_done(trace, &ht, pass);
+        if (!pass) {
             continue;
         }
 
@@ -143,7 +151,8 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
 
     struct vfp_uf_port *ports = xmalloc((port->bridge->n_ports + 1)
                                         * sizeof *ports);
-    size_t n_ports = vfp_upcall_compile(fwd, port, flow, odp_actions, ports);
+    size_t n_ports = vfp_upcall_compile(fwd, port, flow, odp_actions, ports,
+                                        NULL);
 
     if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "

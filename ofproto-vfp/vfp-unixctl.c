@@ -352,4 +352,5 @@ vfp_unixctl_init(void)
     unixctl_command_register("vfp/dump-ufs", "PORT", 1, 1,
                              vfp_unixctl_dump_ufs, NULL);
     vfp_policy_unixctl_init();
+    vfp_trace_unixctl_init();
 }

@@ -62,6 +62,7 @@ static void render_dump_ufs(const struct json *, struct ds *);
 static void render_layers(const struct json *, struct ds *);
 static void render_rules(const struct json *, struct ds *);
 static void render_nothing(const struct json *, struct ds *);
+static void render_trace(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show },
@@ -79,6 +80,7 @@ static const struct vfp_ctl_command commands[] = {
       render_nothing },
     { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules },
     { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs },
+    { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace },
 };
 
 OVS_NO_RETURN static void
@@ -104,6 +106,8 @@ usage(void)
            "  dump-rules PORT [LAYER]\n"
            "  dump-ufs PORT     unified flows entering at PORT, with "
            "their datapath flows\n"
+           "  trace PORT in|out FLOW   what VFP does to FLOW, layer by "
+           "layer\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -377,6 +381,57 @@ render_rules(const struct json *reply, struct ds *out)
             }
         }
     }
+}
+
+static void
+render_trace(const struct json *reply, struct ds *out)
+{
+    const struct json_array *stages = get_array(reply, "stages");
+    const struct json *forward = get(reply, "forward");
+
+    ds_put_format(out, "Flow: %s\n", get_string(reply, "flow"));
+    for (size_t i = 0; i < stages->n; i++) {
+        const struct json *stage = stages->elems[i];
+        const struct json_array *layers = get_array(stage, "layers");
+
+        ds_put_format(out, "\n%s %s:\n", get_string(stage, "port"),
+                      get_string(stage, "dir"));
+        for (size_t j = 0; j < layers->n; j++) {
+            const struct json *layer = layers->elems[j];
+
+            ds_put_format(out, "  layer %s: ", get_string(layer, "layer"));
+            if (get(layer, "rule")->type == JSON_STRING) {
+                ds_put_format(out, "group %s, rule %s",
+                              get_string(layer, "group"),
+                              get_string(layer, "rule"));
+            } else {
+                ds_put_cstr(out, "no rule, default action");
+            }
+            ds_put_format(out, ": %s\n", get_string(layer, "ht"));
+            if (get(layer, "packet")->type == JSON_STRING) {
+                ds_put_format(out, "    -> %s\n",
+                              get_string(layer, "packet"));
+            }
+        }
+        ds_put_format(out, "  composite: %s (%s)\n",
+                      get_string(stage, "composite"),
+                      get_string(stage, "result"));
+        if (!i && forward->type == JSON_ARRAY) {
+            const struct json_array *ports = json_array(forward);
+
+            ds_put_cstr(out, "\nforwarding: ");
+            if (!ports->n) {
+                ds_put_cstr(out, "no port");
+            }
+            for (size_t j = 0; j < ports->n; j++) {
+                ds_put_format(out, "%s%s", j ? ", " : "",
+                              json_string(ports->elems[j]));
+            }
+            ds_put_char(out, '\n');
+        }
+    }
+    ds_put_format(out, "\nDatapath actions: %s\n",
+                  get_string(reply, "datapath_actions"));
 }
 
 static void

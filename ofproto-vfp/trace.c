@@ -1,0 +1,225 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* "vfp/trace PORT in|out FLOW": what VFP does to a packet, layer by layer,
+ * without side effects (nothing installed, nothing counted).
+ *
+ * It runs the very code that handles datapath misses,
+ * vfp_upcall_compile(), with a 'struct vfp_trace' that records each step
+ * as JSON; vfp-ctl renders it. */
+
+#include <config.h>
+
+#include "dpif.h"
+#include "flow.h"
+#include "odp-util.h"
+#include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/uf.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofpbuf.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vfp/layer.h"
+#include "vfp/port.h"
+#include "vfp/rule.h"
+
+struct vfp_trace {
+    const struct vfp_backer *backer;
+    struct json *stages;        /* Array. */
+    struct json *stage;         /* Current stage, in 'stages'. */
+    struct json *layers;        /* Its layers. */
+    struct json *forward;       /* Output ports of forwarding, or NULL. */
+};
+
+static const char *
+port_name(const struct vfp_backer *backer, odp_port_t odp_port)
+{
+    const struct vfp_ofport *port = vfp_backer_find_ofport(backer, odp_port);
+    return port ? netdev_get_name(port->up.netdev) : "?";
+}
+
+static struct json *
+flow_json(const struct flow *flow)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct flow f = *flow;
+
+    /* The in_port means nothing to the reader here. */
+    f.in_port.ofp_port = 0;
+    flow_format(&s, &f, NULL);
+    return json_string_create_nocopy(ds_steal_cstr(&s));
+}
+
+static struct json *
+ht_json(const struct vfp_ht *ht)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    vfp_ht_format(ht, &s);
+    return json_string_create_nocopy(ds_steal_cstr(&s));
+}
+
+void
+vfp_trace_stage(struct vfp_trace *trace, odp_port_t port, enum vfp_dir dir)
+{
+    if (trace) {
+        trace->stage = json_object_create();
+        trace->layers = json_array_create_empty();
+        json_object_put_string(trace->stage, "port",
+                               port_name(trace->backer, port));
+        json_object_put_string(trace->stage, "dir", vfp_dir_name(dir));
+        json_object_put(trace->stage, "layers", trace->layers);
+        json_array_add(trace->stages, trace->stage);
+    }
+}
+
+void
+vfp_trace_layer(const struct vfp_layer_result *result,
+                const struct flow *after, void *trace_)
+{
+    struct vfp_trace *trace = trace_;
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "layer", result->layer->name);
+    if (result->rule) {
+        json_object_put_string(json, "group", result->group->name);
+        json_object_put_string(json, "rule", result->rule->name);
+    } else {
+        json_object_put(json, "group", json_null_create());
+        json_object_put(json, "rule", json_null_create());
+    }
+    json_object_put(json, "ht", ht_json(&result->ht));
+    json_object_put(json, "packet", (result->ht.drop ? json_null_create()
+                                     : flow_json(after)));
+    json_array_add(trace->layers, json);
+}
+
+void
+vfp_trace_stage_done(struct vfp_trace *trace, const struct vfp_ht *composite,
+                     bool pass)
+{
+    if (trace) {
+        json_object_put(trace->stage, "composite", ht_json(composite));
+        json_object_put_string(trace->stage, "result",
+                               pass ? "pass" : "drop");
+    }
+}
+
+void
+vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
+{
+    if (trace) {
+        trace->forward = json_array_create_empty();
+        for (size_t i = 0; i < n; i++) {
+            json_array_add(trace->forward, json_string_create(
+                               port_name(trace->backer, outs[i])));
+        }
+    }
+}
+
+/* vfp/trace PORT in|out FLOW */
+static void
+trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[], void *aux OVS_UNUSED)
+{
+    char *error;
+    struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+    struct flow flow;
+
+    if (!port) {
+        goto error;
+    }
+    if (strcmp(argv[2], "in") && strcmp(argv[2], "out")) {
+        error = xasprintf("direction \"%s\" is not in or out", argv[2]);
+        goto error;
+    }
+    error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+    if (error) {
+        char *msg = xasprintf("flow \"%s\": %s", argv[3], error);
+        free(error);
+        error = msg;
+        goto error;
+    }
+    flow.in_port.odp_port = port->odp_port;
+
+    const struct vfp_backer *backer
+        = ofproto_vfp_cast(port->up.ofproto)->backer;
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    const struct vfp_fwd_port *fport = vfp_fwd_find_port(fwd,
+                                                         port->odp_port);
+    struct vfp_trace trace = {
+        .backer = backer,
+        .stages = json_array_create_empty(),
+    };
+    struct ofpbuf odp_actions;
+    ofpbuf_init(&odp_actions, 64);
+
+    if (!strcmp(argv[2], "out")) {
+        struct vfp_uf_port *ports = xmalloc((fport->bridge->n_ports + 1)
+                                            * sizeof *ports);
+        vfp_upcall_compile(fwd, fport, &flow, &odp_actions, ports, &trace);
+        free(ports);
+    } else {
+        /* Toward the VM: the port's inbound layers only. */
+        struct flow in_flow = flow;
+        struct vfp_ht ht;
+
+        vfp_trace_stage(&trace, port->odp_port, VFP_DIR_IN);
+        bool pass = vfp_port_process(port->vport, VFP_DIR_IN, &in_flow, &ht,
+                                     vfp_trace_layer, &trace);
+        vfp_trace_stage_done(&trace, &ht, pass);
+        if (pass) {
+            struct flow base = flow;
+            struct flow_wildcards writable;
+
+            memset(&writable.masks, 0xff, sizeof writable.masks);
+            commit_odp_actions(&in_flow, &base, &odp_actions, &writable,
+                               true, false, false, NULL);
+            nl_msg_put_odp_port(&odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                port->odp_port);
+        }
+    }
+
+    struct json *json = json_object_create();
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    /* Prints "drop" for no actions. */
+    format_odp_actions(&actions, odp_actions.data, odp_actions.size, NULL);
+    json_object_put_string(json, "port", argv[1]);
+    json_object_put_string(json, "dir", argv[2]);
+    json_object_put(json, "flow", flow_json(&flow));
+    json_object_put(json, "stages", trace.stages);
+    json_object_put(json, "forward", (trace.forward ? trace.forward
+                                      : json_null_create()));
+    json_object_put_string(json, "datapath_actions", ds_cstr(&actions));
+    ds_destroy(&actions);
+    ofpbuf_uninit(&odp_actions);
+    vfp_unixctl_reply_json(conn, json);
+    return;
+
+error:
+    unixctl_command_reply_error(conn, error);
+    free(error);
+}
+
+void
+vfp_trace_unixctl_init(void)
+{
+    unixctl_command_register("vfp/trace", "PORT in|out FLOW", 3, 3,
+                             trace_unixctl, NULL);
+}
