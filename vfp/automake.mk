@@ -5,6 +5,7 @@ vfp_libvfp_la_SOURCES = \
 	vfp/action.h \
 	vfp/condition.c \
 	vfp/condition.h \
+	vfp/engine.c \
 	vfp/group.c \
 	vfp/group.h \
 	vfp/ht.c \

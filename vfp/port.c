@@ -152,30 +152,3 @@ vfp_port_remove_layer(struct vfp_port *port, const char *name)
     }
     return layer;
 }
-
-bool
-vfp_port_process(const struct vfp_port *port, enum vfp_dir dir,
-                 struct flow *flow, struct vfp_ht *composite,
-                 void (*cb)(const struct vfp_layer_result *,
-                            const struct flow *after, void *aux),
-                 void *aux)
-{
-    const struct vfp_layers *layers = vfp_port_layers(port);
-
-    vfp_ht_init(composite);
-    for (size_t i = 0; i < layers->n; i++) {
-        size_t idx = dir == VFP_DIR_OUT ? i : layers->n - 1 - i;
-        struct vfp_layer_result result;
-
-        vfp_layer_process(layers->layers[idx], dir, flow, &result);
-        vfp_ht_compose(composite, composite, &result.ht);
-        bool pass = vfp_ht_apply(&result.ht, flow);
-        if (cb) {
-            cb(&result, flow, aux);
-        }
-        if (!pass) {
-            return false;
-        }
-    }
-    return true;
-}
