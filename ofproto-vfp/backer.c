@@ -177,9 +177,10 @@ compare_ofports(const void *a_, const void *b_)
     const struct vfp_ofport *const *b = b_;
     int cmp = strcmp((*a)->up.ofproto->name, (*b)->up.ofproto->name);
 
-    return (cmp ? cmp
-            : ofp_to_u16((*a)->up.ofp_port) < ofp_to_u16((*b)->up.ofp_port)
-            ? -1 : ofp_to_u16((*a)->up.ofp_port) > ofp_to_u16((*b)->up.ofp_port));
+    uint16_t pa = ofp_to_u16((*a)->up.ofp_port);
+    uint16_t pb = ofp_to_u16((*b)->up.ofp_port);
+
+    return cmp ? cmp : (pa > pb) - (pa < pb);
 }
 
 static struct vfp_fwd *

@@ -306,34 +306,29 @@ del_group(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     reply(conn, error);
 }
 
-/* vfp/add-rule PORT LAYER GROUP RULE priority=N [match=CONDS]
- *              action=ACTIONS [terminating] */
-static void
-add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
-         void *aux OVS_UNUSED)
+/* Builds a rule named 'name' from the options in 'argv[0..argc)' of
+ * add-rule.  On error, returns a message and stores NULL in '*rulep'. */
+static char * OVS_WARN_UNUSED_RESULT
+build_rule(const char *name, int argc, const char *argv[],
+           struct vfp_rule **rulep)
 {
-    struct vfp_ofport *port = NULL;
-    struct vfp_layer *layer = NULL;
-    struct vfp_group *group = NULL;
     struct options o;
     char *error;
 
-    if ((error = find_objects(argv, &port, &layer, &group))
-        || (error = vfp_check_name("rule", argv[4]))
-        || (error = parse_options(argc - 5, argv + 5,
+    *rulep = NULL;
+    if ((error = vfp_check_name("rule", name))
+        || (error = parse_options(argc, argv,
                                   "priority= match= action= terminating "
                                   "stateful ttl=", &o))) {
-        reply(conn, error);
-        return;
+        return error;
     }
     if (o.stateful || o.ttl) {
-        reply(conn, xstrdup("stateful rules (stateful, ttl=) are not "
-                            "supported yet"));
-        return;
+        return xstrdup("stateful rules (stateful, ttl=) are not supported "
+                       "yet");
     }
 
     struct vfp_rule *rule = xzalloc(sizeof *rule);
-    rule->name = xstrdup(argv[4]);
+    rule->name = xstrdup(name);
     rule->terminating = o.terminating;
     error = (o.priority ? vfp_parse_priority(o.priority, &rule->priority)
              : xstrdup("priority=N is required"));
@@ -344,13 +339,153 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
         error = (o.action ? vfp_action_parse(o.action, &rule->action)
                  : xstrdup("action=ACTIONS is required"));
     }
-    if (!error) {
-        error = vfp_group_add_rule(group, rule);
+    if (error) {
+        vfp_rule_destroy(rule);
+        return error;
     }
+    *rulep = rule;
+    return NULL;
+}
+
+/* vfp/add-rule PORT LAYER GROUP RULE priority=N [match=CONDS]
+ *              action=ACTIONS [terminating] */
+static void
+add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
+         void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct vfp_group *group = NULL;
+    struct vfp_rule *rule;
+    char *error;
+
+    if ((error = find_objects(argv, &port, &layer, &group))
+        || (error = build_rule(argv[4], argc - 5, argv + 5, &rule))) {
+        reply(conn, error);
+        return;
+    }
+
+    error = vfp_group_add_rule(group, rule);
     if (error) {
         vfp_rule_destroy(rule);
     } else {
         policy_changed(port, NULL, NULL, NULL);
+    }
+    reply(conn, error);
+}
+
+/* Splits 'line' into words at spaces, honoring double quotes (which are
+ * removed), as a shell would for add-rule's arguments.  Returns the number
+ * of words, or -1 for an unterminated quote. */
+static int
+split_words(const char *line, char ***wordsp)
+{
+    char **words = NULL;
+    int n = 0;
+    const char *p = line;
+
+    for (;;) {
+        while (*p == ' ' || *p == '\t') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+
+        struct ds word = DS_EMPTY_INITIALIZER;
+        bool quoted = false;
+        for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
+            if (*p == '"') {
+                quoted = !quoted;
+            } else {
+                ds_put_char(&word, *p);
+            }
+        }
+        words = xrealloc(words, (n + 1) * sizeof *words);
+        words[n++] = ds_steal_cstr(&word);
+        if (quoted) {
+            for (int i = 0; i < n; i++) {
+                free(words[i]);
+            }
+            free(words);
+            *wordsp = NULL;
+            return -1;
+        }
+    }
+    *wordsp = words;
+    return n;
+}
+
+/* vfp/replace-group PORT LAYER GROUP RULES
+ *
+ * Replaces the rules of GROUP by RULES, one per line as add-rule takes them
+ * after the group ("RULE priority=N [match=...] action=... [terminating]");
+ * blank lines and lines starting with '#' are skipped.  Atomic: handlers
+ * see either the old rules or the new ones, and any error (named with its
+ * line) changes nothing. */
+static void
+replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[], void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    struct vfp_layer *layer = NULL;
+    struct vfp_group *old = NULL;
+    char *error = find_objects(argv, &port, &layer, &old);
+
+    if (error) {
+        reply(conn, error);
+        return;
+    }
+
+    struct vfp_group *new = vfp_group_create(old->name, old->dir,
+                                             old->priority, &old->conds,
+                                             old->lpm, old->lpm_field);
+    char *text = xstrdup(argv[4]);
+    char *next = text;
+    int line_no = 0;
+
+    while (next && *next && !error) {
+        char *line = next;
+        char **words;
+        int n;
+
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        line_no++;
+        n = split_words(line, &words);
+        if (n < 0) {
+            error = xasprintf("line %d: unterminated quote", line_no);
+            break;
+        }
+        if (n && words[0][0] != '#') {
+            struct vfp_rule *rule;
+            char *e = build_rule(words[0], n - 1, (const char **) words + 1,
+                                 &rule);
+            if (!e) {
+                e = vfp_group_add_rule(new, rule);
+                if (e) {
+                    vfp_rule_destroy(rule);
+                }
+            }
+            if (e) {
+                error = xasprintf("line %d: %s", line_no, e);
+                free(e);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            free(words[i]);
+        }
+        free(words);
+    }
+    free(text);
+
+    if (error) {
+        vfp_group_destroy(new);
+    } else {
+        vfp_layer_replace_group(layer, new);
+        policy_changed(port, NULL, old, NULL);
     }
     reply(conn, error);
 }
@@ -519,6 +654,8 @@ vfp_policy_unixctl_init(void)
                              "[terminating]", 4, 10, add_rule, NULL);
     unixctl_command_register("vfp/del-rule", "PORT LAYER GROUP RULE", 4, 4,
                              del_rule, NULL);
+    unixctl_command_register("vfp/replace-group", "PORT LAYER GROUP RULES",
+                             4, 4, replace_group, NULL);
     unixctl_command_register("vfp/dump-rules", "PORT [LAYER]", 1, 2,
                              dump_rules, NULL);
 }

@@ -27,6 +27,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,8 @@ struct vfp_ctl_command {
     int min_args, max_args;
     const char *unixctl;        /* Command in ovs-vswitchd. */
     void (*render_table)(const struct json *, struct ds *);
+    bool file_arg;              /* Send the contents of the file that the
+                                 * last argument names. */
 };
 
 static void render_show(const struct json *, struct ds *);
@@ -65,22 +68,30 @@ static void render_nothing(const struct json *, struct ds *);
 static void render_trace(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
-    { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show },
+    { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
     { "add-layer", "PORT LAYER priority=N [in-default=allow|block] "
-      "[out-default=allow|block]", 2, 5, "vfp/add-layer", render_nothing },
-    { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer", render_nothing },
-    { "list-layers", "PORT", 1, 1, "vfp/list-layers", render_layers },
+      "[out-default=allow|block]", 2, 5, "vfp/add-layer", render_nothing,
+      false },
+    { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer", render_nothing,
+      false },
+    { "list-layers", "PORT", 1, 1, "vfp/list-layers", render_layers,
+      false },
     { "add-group", "PORT LAYER GROUP dir=in|out priority=N [match=CONDS] "
-      "[type=priority|lpm:FIELD]", 3, 7, "vfp/add-group", render_nothing },
+      "[type=priority|lpm:FIELD]", 3, 7, "vfp/add-group", render_nothing,
+      false },
     { "del-group", "PORT LAYER GROUP", 3, 3, "vfp/del-group",
-      render_nothing },
+      render_nothing, false },
     { "add-rule", "PORT LAYER GROUP RULE priority=N [match=CONDS] "
-      "action=ACTIONS [terminating]", 4, 10, "vfp/add-rule", render_nothing },
+      "action=ACTIONS [terminating]", 4, 10, "vfp/add-rule", render_nothing,
+      false },
     { "del-rule", "PORT LAYER GROUP RULE", 4, 4, "vfp/del-rule",
-      render_nothing },
-    { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules },
-    { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs },
-    { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace },
+      render_nothing, false },
+    { "replace-group", "PORT LAYER GROUP FILE", 4, 4, "vfp/replace-group",
+      render_nothing, true },
+    { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules,
+      false },
+    { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs, false },
+    { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
 };
 
 OVS_NO_RETURN static void
@@ -103,6 +114,10 @@ usage(void)
            " action=\"ACTIONS\"\n"
            "           [terminating]\n"
            "  del-rule PORT LAYER GROUP RULE\n"
+           "  replace-group PORT LAYER GROUP FILE   atomically, from FILE's "
+           "lines:\n"
+           "           RULE priority=N [match=\"CONDS\"] action=\"ACTIONS\" "
+           "[terminating]\n"
            "  dump-rules PORT [LAYER]\n"
            "  dump-ufs PORT     unified flows entering at PORT, with "
            "their datapath flows\n"
@@ -498,6 +513,31 @@ main(int argc, char *argv[])
         time_alarm(timeout);
     }
 
+    char **args = argv + 1;
+    char *file_contents = NULL;
+    if (cmd->file_arg) {
+        const char *file_name = args[n_args - 1];
+        struct ds ds = DS_EMPTY_INITIALIZER;
+        FILE *file = fopen(file_name, "r");
+
+        if (!file) {
+            ovs_error(errno, "cannot read \"%s\"", file_name);
+            exit(EXIT_FAILURE);
+        }
+        int c;
+        while ((c = getc(file)) != EOF) {
+            ds_put_char(&ds, c);
+        }
+        if (ferror(file)) {
+            ovs_error(errno, "cannot read \"%s\"", file_name);
+            exit(EXIT_FAILURE);
+        }
+        fclose(file);
+        file_contents = ds_steal_cstr(&ds);
+        args = xmemdup(args, n_args * sizeof *args);
+        args[n_args - 1] = file_contents;
+    }
+
     struct jsonrpc *client = connect_to_target(&error);
     if (!client) {
         ovs_error(0, "%s", error);
@@ -506,7 +546,7 @@ main(int argc, char *argv[])
 
     char *result, *server_error;
     int rpc_error = unixctl_client_transact(client, cmd->unixctl, n_args,
-                                            argv + 1, &result, &server_error);
+                                            args, &result, &server_error);
     jsonrpc_close(client);
     if (rpc_error) {
         ovs_error(rpc_error, "%s: transaction error", target);
@@ -515,7 +555,8 @@ main(int argc, char *argv[])
     if (server_error) {
         /* The server's message already names the problem. */
         fprintf(stderr, "%s: %s", program_name, server_error);
-        if (!server_error[0] || server_error[strlen(server_error) - 1] != '\n') {
+        size_t len = strlen(server_error);
+        if (!len || server_error[len - 1] != '\n') {
             fputc('\n', stderr);
         }
         exit(2);

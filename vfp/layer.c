@@ -134,6 +134,19 @@ vfp_layer_remove_group(struct vfp_layer *layer, const char *name)
     return group;
 }
 
+/* Publishes 'group' in place of the group of the same name, atomically for
+ * readers, and returns the old one, for the caller to destroy after a grace
+ * period. */
+struct vfp_group *
+vfp_layer_replace_group(struct vfp_layer *layer, struct vfp_group *group)
+{
+    struct vfp_group *old = vfp_layer_find_group(layer, group->name);
+
+    ovs_assert(old);
+    publish_groups(layer, group, group->name);
+    return old;
+}
+
 /* VFP's layer semantics (see layer.h) for a packet with headers 'flow'
  * going in direction 'dir'. */
 void

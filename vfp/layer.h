@@ -64,6 +64,8 @@ char *vfp_layer_add_group(struct vfp_layer *, struct vfp_group *)
     OVS_WARN_UNUSED_RESULT;
 struct vfp_group *vfp_layer_remove_group(struct vfp_layer *,
                                          const char *name);
+struct vfp_group *vfp_layer_replace_group(struct vfp_layer *,
+                                          struct vfp_group *);
 
 /* What a layer did to one packet. */
 struct vfp_layer_result {
