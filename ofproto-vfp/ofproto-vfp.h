@@ -137,12 +137,12 @@ const char *vfp_dpif_type(const char *vfp_type);
 /* upcall.c */
 struct vfp_fwd_port;
 struct vfp_trace;
-struct vfp_uf_port;
+struct vfp_uf_info;
 void vfp_upcall_start(struct vfp_backer *);
 void vfp_upcall_stop(struct vfp_backer *);
-size_t vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
-                          const struct flow *, struct ofpbuf *odp_actions,
-                          struct vfp_uf_port *ports, struct vfp_trace *);
+void vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
+                        const struct flow *, struct ofpbuf *odp_actions,
+                        struct vfp_uf_info *, struct vfp_trace *);
 
 /* trace.c: reports of vfp_upcall_compile() for "vfp-ctl trace".  Each
  * function does nothing when 'trace' is null. */

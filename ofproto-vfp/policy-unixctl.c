@@ -36,6 +36,7 @@
 #include "ovs-rcu.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
@@ -155,10 +156,12 @@ policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
 
     vfp_port_changed(port->vport);
     ovsrcu_synchronize();
+    /* Revalidate before destroying: the last statistics of the UFs that go
+     * are credited to the counters of what they went through. */
+    vfp_revalidate(ofproto->backer);
     vfp_layer_destroy(dead_layer);
     vfp_group_destroy(dead_group);
     vfp_rule_destroy(dead_rule);
-    vfp_revalidate(ofproto->backer);
     VLOG_DBG("%s: policy generation %"PRIu64,
              netdev_get_name(port->up.netdev),
              vfp_port_generation(port->vport));
@@ -329,6 +332,7 @@ build_rule(const char *name, int argc, const char *argv[],
 
     struct vfp_rule *rule = xzalloc(sizeof *rule);
     rule->name = xstrdup(name);
+    vfp_counter_init(&rule->stats);
     rule->terminating = o.terminating;
     error = (o.priority ? vfp_parse_priority(o.priority, &rule->priority)
              : xstrdup("priority=N is required"));
@@ -345,6 +349,16 @@ build_rule(const char *name, int argc, const char *argv[],
     }
     *rulep = rule;
     return NULL;
+}
+
+/* Points 'rule''s count(NAME) context, if any, to the port's counter. */
+static void
+resolve_context(struct vfp_ofport *port, struct vfp_rule *rule)
+{
+    if (rule->action.counter) {
+        rule->context = vfp_port_get_counter(port->vport,
+                                             rule->action.counter);
+    }
 }
 
 /* vfp/add-rule PORT LAYER GROUP RULE priority=N [match=CONDS]
@@ -369,6 +383,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
     if (error) {
         vfp_rule_destroy(rule);
     } else {
+        resolve_context(port, rule);
         policy_changed(port, NULL, NULL, NULL);
     }
     reply(conn, error);
@@ -484,6 +499,10 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (error) {
         vfp_group_destroy(new);
     } else {
+        struct vfp_rule *rule;
+        HMAP_FOR_EACH (rule, node, &new->rules) {
+            resolve_context(port, rule);
+        }
         vfp_layer_replace_group(layer, new);
         policy_changed(port, NULL, old, NULL);
     }
@@ -618,6 +637,81 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
     vfp_unixctl_reply_json(conn, json);
 }
 
+static struct json *
+counter_json(const struct vfp_counter *c)
+{
+    struct json *json = json_object_create();
+    uint64_t packets, bytes;
+
+    vfp_counter_read(c, &packets, &bytes);
+    json_object_put(json, "packets", json_integer_create(packets));
+    json_object_put(json, "bytes", json_integer_create(bytes));
+    return json;
+}
+
+/* vfp/stats PORT: packets and bytes through the port's layers (by
+ * direction), each layer (by direction), each rule, and each count(NAME)
+ * context.  Brings the counters up to date with a revalidation first. */
+static void
+stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
+      void *aux OVS_UNUSED)
+{
+    struct vfp_ofport *port = NULL;
+    char *error = find_objects(argv, &port, NULL, NULL);
+
+    if (error) {
+        reply(conn, error);
+        return;
+    }
+    vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
+
+    struct vfp_port *vport = port->vport;
+    struct json *json = json_object_create();
+    json_object_put_string(json, "port", argv[1]);
+    json_object_put(json, "in", counter_json(&vport->stats[VFP_DIR_IN]));
+    json_object_put(json, "out", counter_json(&vport->stats[VFP_DIR_OUT]));
+
+    const struct vfp_layers *layers = vfp_port_layers(vport);
+    struct json *layers_json = json_array_create_empty();
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct vfp_layer *layer = layers->layers[i];
+        const struct vfp_groups *groups = vfp_layer_groups(layer);
+        struct json *lj = json_object_create();
+        struct json *rules_json = json_array_create_empty();
+
+        json_object_put_string(lj, "name", layer->name);
+        json_object_put(lj, "in", counter_json(&layer->stats[VFP_DIR_IN]));
+        json_object_put(lj, "out",
+                        counter_json(&layer->stats[VFP_DIR_OUT]));
+        for (size_t j = 0; j < groups->n; j++) {
+            const struct vfp_group *group = groups->groups[j];
+            const struct vfp_rule **rules = vfp_group_sorted_rules(group);
+
+            for (size_t k = 0; k < vfp_group_count_rules(group); k++) {
+                struct json *rj = counter_json(&rules[k]->stats);
+                json_object_put_string(rj, "group", group->name);
+                json_object_put_string(rj, "rule", rules[k]->name);
+                json_array_add(rules_json, rj);
+            }
+            free(rules);
+        }
+        json_object_put(lj, "rules", rules_json);
+        json_array_add(layers_json, lj);
+    }
+    json_object_put(json, "layers", layers_json);
+
+    struct json *counters_json = json_array_create_empty();
+    const struct shash_node **nodes = shash_sort(&vport->counters);
+    for (size_t i = 0; i < shash_count(&vport->counters); i++) {
+        struct json *cj = counter_json(nodes[i]->data);
+        json_object_put_string(cj, "name", nodes[i]->name);
+        json_array_add(counters_json, cj);
+    }
+    free(nodes);
+    json_object_put(json, "counters", counters_json);
+    vfp_unixctl_reply_json(conn, json);
+}
+
 static void
 list_layers(struct unixctl_conn *conn, int argc, const char *argv[],
             void *aux OVS_UNUSED)
@@ -658,4 +752,5 @@ vfp_policy_unixctl_init(void)
                              4, 4, replace_group, NULL);
     unixctl_command_register("vfp/dump-rules", "PORT [LAYER]", 1, 2,
                              dump_rules, NULL);
+    unixctl_command_register("vfp/stats", "PORT", 1, 1, stats, NULL);
 }

@@ -40,6 +40,7 @@
 #include "openvswitch/vlog.h"
 #include "timeval.h"
 #include "util.h"
+#include "vfp/counter.h"
 #include "vfp/port.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
@@ -98,6 +99,16 @@ vfp_revalidate(struct vfp_backer *backer)
                                             f->pmd_id);
 
             if (uf) {
+                /* Credit what the datapath counted since the last pass to
+                 * everything the UF goes through. */
+                if (f->stats.n_packets > uf->stats.n_packets) {
+                    uint64_t packets = f->stats.n_packets
+                                       - uf->stats.n_packets;
+                    uint64_t bytes = f->stats.n_bytes - uf->stats.n_bytes;
+                    for (size_t j = 0; j < uf->n_counters; j++) {
+                        vfp_counter_add(uf->counters[j], packets, bytes);
+                    }
+                }
                 uf->stats = f->stats;
                 uf->dump_seq = seq;
                 if (uf_is_current(uf, fwd, &f->stats, start)) {

@@ -171,10 +171,10 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ofpbuf_init(&odp_actions, 64);
 
     if (!strcmp(argv[2], "out")) {
-        struct vfp_uf_port *ports = xmalloc((fport->bridge->n_ports + 1)
-                                            * sizeof *ports);
-        vfp_upcall_compile(fwd, fport, &flow, &odp_actions, ports, &trace);
-        free(ports);
+        struct vfp_uf_info info;
+
+        vfp_upcall_compile(fwd, fport, &flow, &odp_actions, &info, &trace);
+        vfp_uf_info_destroy(&info);
     } else {
         /* Toward the VM: the port's inbound layers only. */
         struct flow in_flow = flow;

@@ -33,7 +33,15 @@ static void
 uf_free(struct vfp_uf *uf)
 {
     free(uf->ports);
+    free(uf->counters);
     free(uf);
+}
+
+void
+vfp_uf_info_destroy(struct vfp_uf_info *info)
+{
+    free(info->ports);
+    free(info->counters);
 }
 
 void
@@ -76,7 +84,7 @@ vfp_uf_find(const struct vfp_uf_table *table, const ovs_u128 *ufid,
 bool
 vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
               unsigned pmd_id, odp_port_t in_port, uint64_t generation,
-              const struct vfp_uf_port *ports, size_t n_ports)
+              const struct vfp_uf_info *info)
 {
     bool inserted = false;
 
@@ -89,8 +97,11 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->in_port = in_port;
         uf->generation = generation;
         uf->created = time_msec();
-        uf->ports = xmemdup(ports, n_ports * sizeof *ports);
-        uf->n_ports = n_ports;
+        uf->ports = xmemdup(info->ports, info->n_ports * sizeof *uf->ports);
+        uf->n_ports = info->n_ports;
+        uf->counters = xmemdup(info->counters,
+                               info->n_counters * sizeof *uf->counters);
+        uf->n_counters = info->n_counters;
         cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
         inserted = true;
     }

@@ -55,6 +55,8 @@ struct vfp_uf {
     long long int created;      /* time_msec() at installation. */
     struct vfp_uf_port *ports;  /* In port first, then outputs. */
     size_t n_ports;
+    struct vfp_counter **counters;  /* What the UF's packets count in. */
+    size_t n_counters;
 
     /* Main thread only (revalidator). */
     struct dpif_flow_stats stats;
@@ -69,9 +71,20 @@ struct vfp_uf_table {
 void vfp_uf_table_init(struct vfp_uf_table *);
 void vfp_uf_table_destroy(struct vfp_uf_table *);
 
+struct vfp_counter;
+
+/* What vfp_upcall_compile() gathers for a new UF. */
+struct vfp_uf_info {
+    struct vfp_uf_port *ports;
+    size_t n_ports;
+    struct vfp_counter **counters;
+    size_t n_counters, allocated_counters;
+};
+
+void vfp_uf_info_destroy(struct vfp_uf_info *);
 bool vfp_uf_insert(struct vfp_uf_table *, const ovs_u128 *ufid,
                    unsigned pmd_id, odp_port_t in_port, uint64_t generation,
-                   const struct vfp_uf_port *, size_t n_ports);
+                   const struct vfp_uf_info *);
 struct vfp_uf *vfp_uf_find(const struct vfp_uf_table *, const ovs_u128 *ufid,
                            unsigned pmd_id);
 void vfp_uf_remove(struct vfp_uf_table *, struct vfp_uf *);

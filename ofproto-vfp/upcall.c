@@ -44,7 +44,10 @@
 #include "openvswitch/vlog.h"
 #include "ovs-numa.h"
 #include "ovs-thread.h"
+#include "vfp/counter.h"
+#include "vfp/layer.h"
 #include "vfp/port.h"
+#include "vfp/rule.h"
 #include "vfp/ufid.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_upcall);
@@ -65,33 +68,88 @@ struct vfp_handlers {
     uint32_t n;
 };
 
+/* Collects what a UF goes through while vfp_upcall_compile() runs. */
+struct compile_ctx {
+    struct vfp_uf_info *info;
+    struct vfp_trace *trace;
+    enum vfp_dir dir;
+};
+
+static void
+add_counter(struct vfp_uf_info *info, struct vfp_counter *counter)
+{
+    if (info->n_counters >= info->allocated_counters) {
+        info->counters = x2nrealloc(info->counters,
+                                    &info->allocated_counters,
+                                    sizeof *info->counters);
+    }
+    info->counters[info->n_counters++] = counter;
+}
+
+static void
+add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
+         enum vfp_dir dir)
+{
+    struct vfp_uf_info *info = ctx->info;
+
+    /* Read generations before the layers: a change in between makes the UF
+     * stale rather than wrongly current. */
+    info->ports[info->n_ports++] = (struct vfp_uf_port) {
+        port->odp_port, vfp_port_generation(port->vport) };
+    add_counter(info, CONST_CAST(struct vfp_counter *,
+                                 &port->vport->stats[dir]));
+    ctx->dir = dir;
+    vfp_trace_stage(ctx->trace, port->odp_port, dir);
+}
+
+/* vfp_port_process() callback: after each layer. */
+static void
+layer_done(const struct vfp_layer_result *result, const struct flow *after,
+           void *ctx_)
+{
+    struct compile_ctx *ctx = ctx_;
+    struct vfp_layer *layer = CONST_CAST(struct vfp_layer *, result->layer);
+    struct vfp_rule *rule = CONST_CAST(struct vfp_rule *, result->rule);
+
+    add_counter(ctx->info, &layer->stats[ctx->dir]);
+    if (rule) {
+        add_counter(ctx->info, &rule->stats);
+        if (rule->context) {
+            add_counter(ctx->info, rule->context);
+        }
+    }
+    if (ctx->trace) {
+        vfp_trace_layer(result, after, ctx->trace);
+    }
+}
+
 /* Runs VFP for the first packet of a connection, with headers 'flow', that
  * entered on 'in': the outbound layers of 'in', forwarding on the packet as
  * they left it, then the inbound layers of each destination port.  Appends
  * the datapath actions to 'odp_actions': for each destination, what turns
  * the packet into what that port's layers made of it, then the output.
- * Stores in 'ports' (room for the bridge's ports plus one) the ports whose
- * layers were consulted, with their generations, and returns how many.
- * Reports each step to 'trace', if nonnull.  No side effects. */
-size_t
+ * Fills 'info' with the ports whose layers were consulted, with their
+ * generations, and the counters the UF's packets count in; the caller
+ * frees it with vfp_uf_info_destroy().  Reports each step to 'trace', if
+ * nonnull.  No side effects. */
+void
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                    const struct flow *flow, struct ofpbuf *odp_actions,
-                   struct vfp_uf_port *ports, struct vfp_trace *trace)
+                   struct vfp_uf_info *info, struct vfp_trace *trace)
 {
-    size_t n_ports = 0;
+    struct compile_ctx ctx = { .info = info, .trace = trace };
     struct flow out_flow = *flow;
     struct vfp_ht ht;
 
-    /* Read generations before the layers: a change in between makes the UF
-     * stale rather than wrongly current. */
-    ports[n_ports++] = (struct vfp_uf_port) {
-        in->odp_port, vfp_port_generation(in->vport) };
-    vfp_trace_stage(trace, in->odp_port, VFP_DIR_OUT);
+    memset(info, 0, sizeof *info);
+    info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
+
+    add_port(&ctx, in, VFP_DIR_OUT);
     bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
-                                 trace ? vfp_trace_layer : NULL, trace);
+                                 layer_done, &ctx);
     vfp_trace_stage_done(trace, &ht, pass);
     if (!pass) {
-        return n_ports;
+        return;
     }
 
     odp_port_t *outs = xmalloc((in->bridge->n_ports + 1) * sizeof *outs);
@@ -103,11 +161,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
         struct flow in_flow = out_flow;
 
-        ports[n_ports++] = (struct vfp_uf_port) {
-            dst->odp_port, vfp_port_generation(dst->vport) };
-        vfp_trace_stage(trace, dst->odp_port, VFP_DIR_IN);
+        add_port(&ctx, dst, VFP_DIR_IN);
         pass = vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht,
-                                trace ? vfp_trace_layer : NULL, trace);
+                                layer_done, &ctx);
         vfp_trace_stage_done(trace, &ht, pass);
         if (!pass) {
             continue;
@@ -124,20 +180,21 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, outs[i]);
     }
     free(outs);
-    return n_ports;
 }
 
 /* Decides what happens to the packets of the connection whose first packet
- * has headers 'flow': appends datapath actions to 'odp_actions', sets 'wc' to
- * the UF's mask and records the UF under datapath flow id 'ufid'.
+ * has headers 'flow' and is 'packet_size' bytes long: appends datapath
+ * actions to 'odp_actions', sets 'wc' to the UF's mask and records the UF
+ * under datapath flow id 'ufid'.
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
  * datapath's own local port, a port being removed) or the UF table is full. */
 static int
 vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
-                     const ovs_u128 *ufid, unsigned pmd_id,
-                     struct flow_wildcards *wc, struct ofpbuf *odp_actions)
+                     size_t packet_size, const ovs_u128 *ufid,
+                     unsigned pmd_id, struct flow_wildcards *wc,
+                     struct ofpbuf *odp_actions)
 {
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     const struct vfp_fwd_port *port = vfp_fwd_find_port(
@@ -149,30 +206,33 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
         return ENOSPC;
     }
 
-    struct vfp_uf_port *ports = xmalloc((port->bridge->n_ports + 1)
-                                        * sizeof *ports);
-    size_t n_ports = vfp_upcall_compile(fwd, port, flow, odp_actions, ports,
-                                        NULL);
+    struct vfp_uf_info info;
+    vfp_upcall_compile(fwd, port, flow, odp_actions, &info, NULL);
 
+    /* The datapath counts the packets after this one. */
+    for (size_t i = 0; i < info.n_counters; i++) {
+        vfp_counter_add(info.counters[i], 1, packet_size);
+    }
+
+    int error = 0;
     if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
                      "new connections without installing them",
                      backer->type, ofproto_flow_limit);
         atomic_count_inc64(&backer->n_upcall_drops);
-        free(ports);
-        return ENOSPC;
+        error = ENOSPC;
+    } else {
+        vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
+                      port->bridge->generation, &info);
+        atomic_count_inc64(&backer->n_upcalls);
     }
-
-    vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
-                  port->bridge->generation, ports, n_ports);
-    free(ports);
-    atomic_count_inc64(&backer->n_upcalls);
-    return 0;
+    vfp_uf_info_destroy(&info);
+    return error;
 }
 
 /* The userspace datapath's upcall callback. */
 static int
-vfp_upcall_cb(const struct dp_packet *packet OVS_UNUSED,
+vfp_upcall_cb(const struct dp_packet *packet,
               const struct flow *flow, ovs_u128 *ufid, unsigned pmd_id,
               enum dpif_upcall_type type,
               const struct nlattr *userdata OVS_UNUSED,
@@ -185,7 +245,8 @@ vfp_upcall_cb(const struct dp_packet *packet OVS_UNUSED,
         /* VFP installs no userspace() actions. */
         return ENODEV;
     }
-    return vfp_upcall_translate(backer, flow, ufid, pmd_id, wc, actions);
+    return vfp_upcall_translate(backer, flow, dp_packet_size(packet), ufid,
+                                pmd_id, wc, actions);
 }
 
 /* The kernel datapath: one miss read by handler 'h'.  Returns false if
@@ -223,8 +284,10 @@ handle_one_upcall(struct vfp_handler *h)
     struct ofpbuf odp_actions = OFPBUF_STUB_INITIALIZER(actions_stub);
     struct ofpbuf mask = OFPBUF_STUB_INITIALIZER(mask_stub);
     struct flow_wildcards wc;
-    int error = vfp_upcall_translate(backer, &flow, &dupcall.ufid,
-                                     PMD_ID_NULL, &wc, &odp_actions);
+    int error = vfp_upcall_translate(backer, &flow,
+                                     dp_packet_size(&dupcall.packet),
+                                     &dupcall.ufid, PMD_ID_NULL, &wc,
+                                     &odp_actions);
 
     struct dpif_op ops[2], *opsp[2];
     size_t n_ops = 0;

@@ -66,6 +66,7 @@ static void render_layers(const struct json *, struct ds *);
 static void render_rules(const struct json *, struct ds *);
 static void render_nothing(const struct json *, struct ds *);
 static void render_trace(const struct json *, struct ds *);
+static void render_stats(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
@@ -92,6 +93,7 @@ static const struct vfp_ctl_command commands[] = {
       false },
     { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs, false },
     { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
+    { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
 };
 
 OVS_NO_RETURN static void
@@ -123,6 +125,8 @@ usage(void)
            "their datapath flows\n"
            "  trace PORT in|out FLOW   what VFP does to FLOW, layer by "
            "layer\n"
+           "  stats PORT        packets and bytes by port, layer, rule and "
+           "count()\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -447,6 +451,60 @@ render_trace(const struct json *reply, struct ds *out)
     }
     ds_put_format(out, "\nDatapath actions: %s\n",
                   get_string(reply, "datapath_actions"));
+}
+
+static void
+put_counter(struct ds *out, const struct json *c)
+{
+    ds_put_format(out, "%10lld %12lld", get_int(c, "packets"),
+                  get_int(c, "bytes"));
+}
+
+static void
+render_stats(const struct json *reply, struct ds *out)
+{
+    const struct json_array *layers = get_array(reply, "layers");
+    const struct json_array *counters = get_array(reply, "counters");
+
+    ds_put_format(out, "port %s\n  %-32s %10s %12s\n",
+                  get_string(reply, "port"), "", "PACKETS", "BYTES");
+    ds_put_format(out, "  %-32s ", "in");
+    put_counter(out, get(reply, "in"));
+    ds_put_format(out, "\n  %-32s ", "out");
+    put_counter(out, get(reply, "out"));
+    ds_put_char(out, '\n');
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct json *layer = layers->elems[i];
+        const struct json_array *rules = get_array(layer, "rules");
+        char *name;
+
+        name = xasprintf("layer %s in", get_string(layer, "name"));
+        ds_put_format(out, "  %-32s ", name);
+        free(name);
+        put_counter(out, get(layer, "in"));
+        name = xasprintf("layer %s out", get_string(layer, "name"));
+        ds_put_format(out, "\n  %-32s ", name);
+        free(name);
+        put_counter(out, get(layer, "out"));
+        ds_put_char(out, '\n');
+        for (size_t j = 0; j < rules->n; j++) {
+            name = xasprintf("rule %s/%s", get_string(rules->elems[j],
+                                                      "group"),
+                             get_string(rules->elems[j], "rule"));
+            ds_put_format(out, "    %-30s ", name);
+            free(name);
+            put_counter(out, rules->elems[j]);
+            ds_put_char(out, '\n');
+        }
+    }
+    for (size_t i = 0; i < counters->n; i++) {
+        char *name = xasprintf("count(%s)",
+                               get_string(counters->elems[i], "name"));
+        ds_put_format(out, "  %-32s ", name);
+        free(name);
+        put_counter(out, counters->elems[i]);
+        ds_put_char(out, '\n');
+    }
 }
 
 static void

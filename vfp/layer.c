@@ -36,6 +36,8 @@ vfp_layer_create(const char *name, uint16_t priority, bool in_block,
     layer->priority = priority;
     layer->block_by_default[VFP_DIR_IN] = in_block;
     layer->block_by_default[VFP_DIR_OUT] = out_block;
+    vfp_counter_init(&layer->stats[VFP_DIR_IN]);
+    vfp_counter_init(&layer->stats[VFP_DIR_OUT]);
     ovsrcu_set_hidden(&layer->groups, groups);
     return layer;
 }

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ovs-rcu.h"
+#include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
 
@@ -51,6 +52,7 @@ struct vfp_layer {
     uint16_t priority;
     bool block_by_default[2];       /* Indexed by enum vfp_dir. */
     OVSRCU_TYPE(struct vfp_groups *) groups;
+    struct vfp_counter stats[2];    /* Packets that reached the layer. */
 };
 
 struct vfp_layer *vfp_layer_create(const char *name, uint16_t priority,

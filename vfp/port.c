@@ -32,6 +32,9 @@ vfp_port_create(void)
 
     ovsrcu_set_hidden(&port->layers, xzalloc(sizeof(struct vfp_layers)));
     atomic_init(&port->generation, 1);
+    vfp_counter_init(&port->stats[VFP_DIR_IN]);
+    vfp_counter_init(&port->stats[VFP_DIR_OUT]);
+    shash_init(&port->counters);
     return port;
 }
 
@@ -46,6 +49,7 @@ vfp_port_destroy(struct vfp_port *port)
             vfp_layer_destroy(layers->layers[i]);
         }
         free(layers);
+        shash_destroy_free_data(&port->counters);
         free(port);
     }
 }
@@ -72,6 +76,20 @@ vfp_port_changed(struct vfp_port *port)
     uint64_t orig;
 
     atomic_add(&port->generation, 1, &orig);
+}
+
+/* Returns the count(NAME) counter 'name' of 'port', creating it at zero. */
+struct vfp_counter *
+vfp_port_get_counter(struct vfp_port *port, const char *name)
+{
+    struct vfp_counter *counter = shash_find_data(&port->counters, name);
+
+    if (!counter) {
+        counter = xmalloc(sizeof *counter);
+        vfp_counter_init(counter);
+        shash_add(&port->counters, name, counter);
+    }
+    return counter;
 }
 
 struct vfp_layer *

@@ -37,7 +37,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "ovs-atomic.h"
+#include "openvswitch/shash.h"
 #include "ovs-rcu.h"
+#include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
 
@@ -54,6 +56,11 @@ struct vfp_layers {
 struct vfp_port {
     OVSRCU_TYPE(struct vfp_layers *) layers;
     atomic_uint64_t generation;
+    struct vfp_counter stats[2];    /* Packets through the layers, by
+                                     * direction. */
+    struct shash counters;          /* count(NAME): "struct vfp_counter"s.
+                                     * Main thread only; they live as long
+                                     * as the port. */
 };
 
 struct vfp_port *vfp_port_create(void);
@@ -63,6 +70,8 @@ const struct vfp_layers *vfp_port_layers(const struct vfp_port *);
 uint64_t vfp_port_generation(const struct vfp_port *);
 void vfp_port_changed(struct vfp_port *);
 
+struct vfp_counter *vfp_port_get_counter(struct vfp_port *,
+                                         const char *name);
 struct vfp_layer *vfp_port_find_layer(const struct vfp_port *,
                                       const char *name);
 char *vfp_port_add_layer(struct vfp_port *, struct vfp_layer *)

@@ -39,6 +39,7 @@
 #include "classifier.h"
 #include "openvswitch/hmap.h"
 #include "vfp/action.h"
+#include "vfp/counter.h"
 #include "vfp/condition.h"
 
 struct vfp_rule_match {
@@ -53,6 +54,8 @@ struct vfp_rule {
     struct vfp_conditions conds;
     struct vfp_action action;
     bool terminating;
+    struct vfp_counter stats;       /* Packets the rule applied to. */
+    struct vfp_counter *context;    /* count(NAME): the port's counter. */
 
     struct vfp_rule_match *matches; /* In the group's classifier. */
     size_t n_matches;
