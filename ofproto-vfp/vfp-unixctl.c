@@ -53,7 +53,8 @@ not_a_vfp_bridge(const char *name)
 {
     struct ofproto *ofproto = ofproto_lookup(name);
 
-    return (ofproto
+    /* A VFP bridge that ofproto still lists is one being destroyed. */
+    return (ofproto && ofproto->ofproto_class != &ofproto_vfp_class
             ? xasprintf("bridge %s is not a VFP bridge (datapath_type=%s); "
                         "VFP bridges have datapath_type=vfp-netdev or "
                         "vfp-system", name, ofproto->type)

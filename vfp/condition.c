@@ -502,9 +502,9 @@ int
 vfp_condition_match_plen(const struct vfp_condition *c,
                          const struct flow *flow)
 {
-    switch (c->field) {
-    case VFP_FIELD_SRC_IP:
-    case VFP_FIELD_DST_IP: {
+    const struct flow_tnl *tnl = &flow->tunnel;
+
+    if (c->field == VFP_FIELD_SRC_IP || c->field == VFP_FIELD_DST_IP) {
         bool src = c->field == VFP_FIELD_SRC_IP;
         if (flow->dl_type == htons(ETH_TYPE_IP)) {
             return ip_plen_in(c, false, src ? flow->nw_src : flow->nw_dst,
@@ -513,28 +513,14 @@ vfp_condition_match_plen(const struct vfp_condition *c,
             return ip_plen_in(c, true, 0,
                               src ? &flow->ipv6_src : &flow->ipv6_dst);
         }
-        return -1;
+    } else if (c->field == VFP_FIELD_TUN_SRC) {
+        return MAX(ip_plen_in(c, false, tnl->ip_src, NULL),
+                   ip_plen_in(c, true, 0, &tnl->ipv6_src));
+    } else if (c->field == VFP_FIELD_TUN_DST) {
+        return MAX(ip_plen_in(c, false, tnl->ip_dst, NULL),
+                   ip_plen_in(c, true, 0, &tnl->ipv6_dst));
     }
-    case VFP_FIELD_TUN_SRC:
-        return MAX(ip_plen_in(c, false, flow->tunnel.ip_src, NULL),
-                   ip_plen_in(c, true, 0, &flow->tunnel.ipv6_src));
-    case VFP_FIELD_TUN_DST:
-        return MAX(ip_plen_in(c, false, flow->tunnel.ip_dst, NULL),
-                   ip_plen_in(c, true, 0, &flow->tunnel.ipv6_dst));
-    case VFP_FIELD_SRC_MAC:
-    case VFP_FIELD_DST_MAC:
-    case VFP_FIELD_ETH_TYPE:
-    case VFP_FIELD_VLAN:
-    case VFP_FIELD_PROTO:
-    case VFP_FIELD_SRC_PORT:
-    case VFP_FIELD_DST_PORT:
-    case VFP_FIELD_ICMP_TYPE:
-    case VFP_FIELD_ICMP_CODE:
-    case VFP_FIELD_TUN_ID:
-    case VFP_N_FIELDS:
-    default:
-        return -1;
-    }
+    return -1;
 }
 
 static bool
@@ -690,32 +676,17 @@ static void
 set_ip4_field(struct match *m, enum vfp_field field, uint32_t value,
               uint32_t mask)
 {
-    switch (field) {
-    case VFP_FIELD_SRC_IP:
-        match_set_nw_src_masked(m, htonl(value), htonl(mask));
-        break;
-    case VFP_FIELD_DST_IP:
-        match_set_nw_dst_masked(m, htonl(value), htonl(mask));
-        break;
-    case VFP_FIELD_TUN_SRC:
-        match_set_tun_src_masked(m, htonl(value), htonl(mask));
-        break;
-    case VFP_FIELD_TUN_DST:
-        match_set_tun_dst_masked(m, htonl(value), htonl(mask));
-        break;
-    case VFP_FIELD_SRC_MAC:
-    case VFP_FIELD_DST_MAC:
-    case VFP_FIELD_ETH_TYPE:
-    case VFP_FIELD_VLAN:
-    case VFP_FIELD_PROTO:
-    case VFP_FIELD_SRC_PORT:
-    case VFP_FIELD_DST_PORT:
-    case VFP_FIELD_ICMP_TYPE:
-    case VFP_FIELD_ICMP_CODE:
-    case VFP_FIELD_TUN_ID:
-    case VFP_N_FIELDS:
-    default:
-        OVS_NOT_REACHED();
+    ovs_be32 v = htonl(value), mk = htonl(mask);
+
+    if (field == VFP_FIELD_SRC_IP) {
+        match_set_nw_src_masked(m, v, mk);
+    } else if (field == VFP_FIELD_DST_IP) {
+        match_set_nw_dst_masked(m, v, mk);
+    } else if (field == VFP_FIELD_TUN_SRC) {
+        match_set_tun_src_masked(m, v, mk);
+    } else {
+        ovs_assert(field == VFP_FIELD_TUN_DST);
+        match_set_tun_dst_masked(m, v, mk);
     }
 }
 
@@ -773,32 +744,15 @@ compile_value(struct piece_ctx *pc, const struct vfp_value *v)
             }
             family = 6;
         }
-        switch (field) {
-        case VFP_FIELD_SRC_IP:
+        if (field == VFP_FIELD_SRC_IP) {
             match_set_ipv6_src_masked(&m, &v->ip6, &mask);
-            break;
-        case VFP_FIELD_DST_IP:
+        } else if (field == VFP_FIELD_DST_IP) {
             match_set_ipv6_dst_masked(&m, &v->ip6, &mask);
-            break;
-        case VFP_FIELD_TUN_SRC:
+        } else if (field == VFP_FIELD_TUN_SRC) {
             match_set_tun_ipv6_src_masked(&m, &v->ip6, &mask);
-            break;
-        case VFP_FIELD_TUN_DST:
+        } else {
+            ovs_assert(field == VFP_FIELD_TUN_DST);
             match_set_tun_ipv6_dst_masked(&m, &v->ip6, &mask);
-            break;
-        case VFP_FIELD_SRC_MAC:
-        case VFP_FIELD_DST_MAC:
-        case VFP_FIELD_ETH_TYPE:
-        case VFP_FIELD_VLAN:
-        case VFP_FIELD_PROTO:
-        case VFP_FIELD_SRC_PORT:
-        case VFP_FIELD_DST_PORT:
-        case VFP_FIELD_ICMP_TYPE:
-        case VFP_FIELD_ICMP_CODE:
-        case VFP_FIELD_TUN_ID:
-        case VFP_N_FIELDS:
-        default:
-            OVS_NOT_REACHED();
         }
         compile(pc->ctx, pc->idx + 1, &m, family);
     } else if (field == VFP_FIELD_VLAN) {

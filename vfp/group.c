@@ -97,34 +97,18 @@ static int
 match_plen(const struct match *match, enum vfp_field field)
 {
     const struct flow *m = &match->wc.masks;
+    ovs_be32 ip4 = (field == VFP_FIELD_SRC_IP ? m->nw_src
+                    : field == VFP_FIELD_DST_IP ? m->nw_dst
+                    : field == VFP_FIELD_TUN_SRC ? m->tunnel.ip_src
+                    : m->tunnel.ip_dst);
+    const struct in6_addr *ip6 = (field == VFP_FIELD_SRC_IP ? &m->ipv6_src
+                                  : field == VFP_FIELD_DST_IP ? &m->ipv6_dst
+                                  : field == VFP_FIELD_TUN_SRC
+                                  ? &m->tunnel.ipv6_src
+                                  : &m->tunnel.ipv6_dst);
 
-    switch (field) {
-    case VFP_FIELD_SRC_IP:
-        return (m->nw_src ? ip_count_cidr_bits(m->nw_src)
-                : ipv6_count_cidr_bits(&m->ipv6_src));
-    case VFP_FIELD_DST_IP:
-        return (m->nw_dst ? ip_count_cidr_bits(m->nw_dst)
-                : ipv6_count_cidr_bits(&m->ipv6_dst));
-    case VFP_FIELD_TUN_SRC:
-        return (m->tunnel.ip_src ? ip_count_cidr_bits(m->tunnel.ip_src)
-                : ipv6_count_cidr_bits(&m->tunnel.ipv6_src));
-    case VFP_FIELD_TUN_DST:
-        return (m->tunnel.ip_dst ? ip_count_cidr_bits(m->tunnel.ip_dst)
-                : ipv6_count_cidr_bits(&m->tunnel.ipv6_dst));
-    case VFP_FIELD_SRC_MAC:
-    case VFP_FIELD_DST_MAC:
-    case VFP_FIELD_ETH_TYPE:
-    case VFP_FIELD_VLAN:
-    case VFP_FIELD_PROTO:
-    case VFP_FIELD_SRC_PORT:
-    case VFP_FIELD_DST_PORT:
-    case VFP_FIELD_ICMP_TYPE:
-    case VFP_FIELD_ICMP_CODE:
-    case VFP_FIELD_TUN_ID:
-    case VFP_N_FIELDS:
-    default:
-        return 0;
-    }
+    ovs_assert(vfp_field_is_ip(field));
+    return ip4 ? ip_count_cidr_bits(ip4) : ipv6_count_cidr_bits(ip6);
 }
 
 struct match_list {
