@@ -34,7 +34,7 @@ bool
 vfp_ht_is_identity(const struct vfp_ht *ht)
 {
     return (!ht->drop && !ht->n_vlan_pops && !ht->n_vlan_pushes
-            && flow_wildcards_is_catchall(&ht->mask));
+            && flowmap_is_empty(ht->map));
 }
 
 /* Modify. */
@@ -44,6 +44,7 @@ vfp_ht_is_identity(const struct vfp_ht *ht)
         (HT)->set.FIELD = (VALUE);                      \
         memset(&(HT)->mask.masks.FIELD, 0xff,           \
                sizeof (HT)->mask.masks.FIELD);          \
+        FLOWMAP_SET(&(HT)->map, FIELD);                 \
     } while (0)
 
 void vfp_ht_set_dl_src(struct vfp_ht *ht, struct eth_addr v)
@@ -86,14 +87,22 @@ vfp_ht_pop_vlan(struct vfp_ht *ht)
     }
 }
 
-/* 'a' then 'b'. */
+/* 'a' then 'b'.  'result' may be 'a' (the cheap case: no copy) or 'b'. */
 void
 vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
                const struct vfp_ht *b)
 {
-    struct vfp_ht c = *a;
+    struct vfp_ht b_copy;
 
-    if (a->drop || b->drop) {
+    if (b == result) {
+        b_copy = *b;
+        b = &b_copy;
+    }
+    if (a != result) {
+        *result = *a;
+    }
+
+    if (result->drop || b->drop) {
         vfp_ht_init(result);
         result->drop = true;
         return;
@@ -103,21 +112,22 @@ vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
      * and of VLAN tags, so the order of the two kinds does not matter. */
     const uint64_t *bs = (const uint64_t *) &b->set;
     const uint64_t *bm = (const uint64_t *) &b->mask.masks;
-    uint64_t *cs = (uint64_t *) &c.set;
-    uint64_t *cm = (uint64_t *) &c.mask.masks;
-    for (size_t i = 0; i < sizeof c.set / sizeof *cs; i++) {
-        cs[i] = (cs[i] & ~bm[i]) | (bs[i] & bm[i]);
-        cm[i] |= bm[i];
+    uint64_t *rs = (uint64_t *) &result->set;
+    uint64_t *rm = (uint64_t *) &result->mask.masks;
+    size_t idx;
+    FLOWMAP_FOR_EACH_INDEX (idx, b->map) {
+        rs[idx] = (rs[idx] & ~bm[idx]) | (bs[idx] & bm[idx]);
+        rm[idx] |= bm[idx];
     }
+    result->map = flowmap_or(result->map, b->map);
 
     /* VLAN: 'b''s pops eat 'a''s pushes first. */
     for (int i = 0; i < b->n_vlan_pops; i++) {
-        vfp_ht_pop_vlan(&c);
+        vfp_ht_pop_vlan(result);
     }
     for (int i = 0; i < b->n_vlan_pushes; i++) {
-        vfp_ht_push_vlan(&c, b->vlan_pushes[i]);
+        vfp_ht_push_vlan(result, b->vlan_pushes[i]);
     }
-    *result = c;
 }
 
 static bool

@@ -49,6 +49,8 @@ struct ds;
 struct vfp_ht {
     struct flow set;                /* New field values, under 'mask'. */
     struct flow_wildcards mask;     /* The bits to overwrite. */
+    struct flowmap map;             /* The 64-bit words of 'mask' in use:
+                                     * composition touches only those. */
     int n_vlan_pops;
     int n_vlan_pushes;
     ovs_be16 vlan_pushes[VFP_HT_MAX_VLAN_PUSHES];   /* TCIs, CFI set. */

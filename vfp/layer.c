@@ -157,8 +157,10 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
 {
     const struct vfp_groups *groups = vfp_layer_groups(layer);
 
-    memset(result, 0, sizeof *result);
+    /* Not a memset: 'result->ht' is large, and initialized below. */
     result->layer = layer;
+    result->group = NULL;
+    result->rule = NULL;
     for (size_t i = 0; i < groups->n; i++) {
         const struct vfp_group *group = groups->groups[i];
 
