@@ -211,7 +211,7 @@ build_fwd(const struct vfp_backer *backer)
             vfp_fwd_find_bridge(fwd, ports[i]->up.ofproto->name));
 
         vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &ports[i]->mac,
-                         ports[i]->uplink, ports[i]->vport);
+                         ports[i]->uplink, ports[i]->tunnel, ports[i]->vport);
     }
     free(ports);
     return fwd;

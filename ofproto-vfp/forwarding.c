@@ -44,6 +44,7 @@ vfp_fwd_add_bridge(struct vfp_fwd *fwd, const char *name, uint64_t generation)
     bridge->generation = generation;
     hmap_init(&bridge->macs);
     bridge->uplink = ODPP_NONE;
+    bridge->tunnel = ODPP_NONE;
 
     if (fwd->n_bridges >= fwd->allocated_bridges) {
         fwd->bridges = x2nrealloc(fwd->bridges, &fwd->allocated_bridges,
@@ -74,15 +75,25 @@ find_mac(const struct vfp_fwd_bridge *bridge, const struct eth_addr mac)
 void
 vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
                  odp_port_t odp_port, const struct eth_addr *mac, bool uplink,
-                 const struct vfp_port *vport)
+                 bool tunnel, const struct vfp_port *vport)
 {
     struct vfp_fwd_port *port = xzalloc(sizeof *port);
 
     port->vport = vport;
     port->odp_port = odp_port;
     port->uplink = uplink;
+    port->tunnel = tunnel;
     port->bridge = bridge;
     hmap_insert(&fwd->ports, &port->odp_node, hash_odp_port(odp_port));
+
+    if (tunnel) {
+        /* Not a destination of its own: the uplink carries what it
+         * encapsulates. */
+        if (bridge->tunnel == ODPP_NONE) {
+            bridge->tunnel = odp_port;
+        }
+        return;
+    }
 
     bridge->ports = xrealloc(bridge->ports,
                              (bridge->n_ports + 1) * sizeof *bridge->ports);
@@ -163,6 +174,9 @@ vfp_fwd_decide(const struct vfp_fwd_bridge *bridge, odp_port_t in_port,
 {
     size_t n = 0;
 
+    if (in_port != ODPP_NONE && in_port == bridge->tunnel) {
+        in_port = bridge->uplink;
+    }
     if (eth_addr_is_multicast(flow->dl_dst)) {
         for (size_t i = 0; i < bridge->n_ports; i++) {
             if (bridge->ports[i] != in_port) {

@@ -52,7 +52,9 @@ struct vfp_fwd_bridge {
     uint64_t generation;        /* Bumped on every forwarding change. */
     struct hmap macs;           /* Contains "struct vfp_fwd_port"s. */
     odp_port_t uplink;          /* ODPP_NONE if the bridge has none. */
-    odp_port_t *ports;          /* Every port, in the order added. */
+    odp_port_t tunnel;          /* A tunnel port, or ODPP_NONE. */
+    odp_port_t *ports;          /* Every port but tunnels, in the order
+                                 * added: the flood list. */
     size_t n_ports;
 };
 
@@ -62,6 +64,7 @@ struct vfp_fwd_port {
     odp_port_t odp_port;
     struct eth_addr mac;
     bool uplink;
+    bool tunnel;                /* Packets from it come from the uplink. */
     const struct vfp_fwd_bridge *bridge;
     const struct vfp_port *vport;   /* Its layers. */
 };
@@ -78,7 +81,7 @@ struct vfp_fwd_bridge *vfp_fwd_add_bridge(struct vfp_fwd *, const char *name,
                                           uint64_t generation);
 void vfp_fwd_add_port(struct vfp_fwd *, struct vfp_fwd_bridge *,
                       odp_port_t, const struct eth_addr *mac, bool uplink,
-                      const struct vfp_port *);
+                      bool tunnel, const struct vfp_port *);
 void vfp_fwd_destroy(struct vfp_fwd *);
 
 /* Lookups (any thread, on a published snapshot). */
@@ -88,7 +91,8 @@ const struct vfp_fwd_bridge *vfp_fwd_find_bridge(const struct vfp_fwd *,
                                                  const char *name);
 
 /* The forwarding decision for a packet with headers 'flow' that entered
- * 'bridge' on 'in_port' (ODPP_NONE for a packet from the controller): stores
+ * 'bridge' on 'in_port' (ODPP_NONE for a packet from the controller; a
+ * packet decapsulated by a tunnel port counts as from the uplink): stores
  * the output ports in 'out', which has room for the bridge's 'n_ports', and
  * returns their number (0 to drop). */
 size_t vfp_fwd_decide(const struct vfp_fwd_bridge *, odp_port_t in_port,

@@ -79,8 +79,23 @@ const char *
 vfp_ofport_role(const struct vfp_ofport *port)
 {
     return (port->uplink ? "uplink"
+            : port->tunnel ? "tunnel"
             : port->up.ofp_port == OFPP_LOCAL ? "local"
             : "vm");
+}
+
+/* The name of 'netdev''s port in the datapath, in 'buf'. */
+static const char *
+dp_port_name(const struct netdev *netdev,
+             char buf[NETDEV_VPORT_NAME_BUFSIZE])
+{
+    return netdev_vport_get_dpif_port(netdev, buf, NETDEV_VPORT_NAME_BUFSIZE);
+}
+
+static bool
+is_tunnel(const struct netdev *netdev)
+{
+    return netdev_get_tunnel_config(netdev) != NULL;
 }
 
 /* Makes a forwarding change on 'ofproto' effective before returning.
@@ -195,7 +210,7 @@ construct(struct ofproto *ofproto_)
     if (!ofproto->backer) {
         return ENODEV;
     }
-    sset_init(&ofproto->ports);
+    shash_init(&ofproto->ports);
     hmap_insert(&all_ofproto_vfps, &ofproto->all_node,
                 hash_string(ofproto->up.name, 0));
 
@@ -223,7 +238,7 @@ destruct(struct ofproto *ofproto_, bool del)
 
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
     vfp_backer_fwd_changed(ofproto->backer);
-    sset_destroy(&ofproto->ports);
+    shash_destroy_free_data(&ofproto->ports);
     vfp_backer_unref(ofproto->backer, del);
 }
 
@@ -288,13 +303,11 @@ port_construct(struct ofport *port_)
     struct vfp_ofport *port = vfp_ofport_cast(port_);
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
     char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
-    const char *dp_port_name;
+    const char *dp_name = dp_port_name(port->up.netdev, namebuf);
     struct dpif_port dpif_port;
     int error;
 
-    dp_port_name = netdev_vport_get_dpif_port(port->up.netdev, namebuf,
-                                              sizeof namebuf);
-    error = dpif_port_query_by_name(ofproto->backer->dpif, dp_port_name,
+    error = dpif_port_query_by_name(ofproto->backer->dpif, dp_name,
                                     &dpif_port);
     if (error) {
         return error;
@@ -302,18 +315,32 @@ port_construct(struct ofport *port_)
     port->odp_port = dpif_port.port_no;
     dpif_port_destroy(&dpif_port);
 
-    if (vfp_backer_find_ofport(ofproto->backer, port->odp_port)) {
-        VLOG_ERR("%s: datapath port %"PRIu32" (%s) already belongs to a "
-                 "bridge", ofproto->up.name, odp_to_u32(port->odp_port),
-                 dp_port_name);
+    const struct vfp_ofport *other = vfp_backer_find_ofport(ofproto->backer,
+                                                            port->odp_port);
+    if (other) {
+        VLOG_ERR("%s: %s would share datapath port %s with %s on bridge %s; "
+                 "a datapath has one tunnel port per type and UDP port",
+                 ofproto->up.name, netdev_get_name(port->up.netdev), dp_name,
+                 netdev_get_name(other->up.netdev), other->up.ofproto->name);
         return EBUSY;
     }
     hmap_insert(&ofproto->backer->odp_to_ofport, &port->odp_node,
                 hash_odp_port(port->odp_port));
+    port->tunnel = is_tunnel(port->up.netdev);
     port->mac = vfp_ofport_mac(port);
     port->vport = vfp_port_create();
     fwd_changed(ofproto, "port added");
     return 0;
+}
+
+/* Deletes 'port''s datapath port, unless it is a tunnel port: those are
+ * shared, and cost nothing when unused. */
+static void
+del_dp_port(struct ofproto_vfp *ofproto, struct vfp_ofport *port)
+{
+    if (!port->tunnel) {
+        dpif_port_del(ofproto->backer->dpif, port->odp_port, false);
+    }
 }
 
 static void
@@ -321,17 +348,15 @@ port_destruct(struct ofport *port_, bool del)
 {
     struct vfp_ofport *port = vfp_ofport_cast(port_);
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
-    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
-    const char *dp_port_name;
+    const char *devname = netdev_get_name(port->up.netdev);
+    char *dp_name = shash_find_and_delete(&ofproto->ports, devname);
 
-    dp_port_name = netdev_vport_get_dpif_port(port->up.netdev, namebuf,
-                                              sizeof namebuf);
-    if (del && sset_contains(&ofproto->ports, dp_port_name)) {
+    if (del && dp_name) {
         /* ovs-vswitchd deletes the port from the datapath on port_del(),
          * except when the whole bridge goes away. */
-        dpif_port_del(ofproto->backer->dpif, port->odp_port, false);
+        del_dp_port(ofproto, port);
     }
-    sset_find_and_delete(&ofproto->ports, dp_port_name);
+    free(dp_name);
 
     hmap_remove(&ofproto->backer->odp_to_ofport, &port->odp_node);
     fwd_changed(ofproto, "port removed");
@@ -341,8 +366,6 @@ port_destruct(struct ofport *port_, bool del)
     port->vport = NULL;
 }
 
-/* Called when the port's device changed (carrier, MAC, ...).  Only a new
- * MAC matters to forwarding. */
 static void
 port_modified(struct ofport *port_)
 {
@@ -394,23 +417,30 @@ port_query_by_name(const struct ofproto *ofproto_, const char *devname,
                    struct ofproto_port *ofproto_port)
 {
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    const char *dp_name = shash_find_data(&ofproto->ports, devname);
     struct dpif_port dpif_port;
     int error;
 
-    if (!sset_contains(&ofproto->ports, devname)) {
+    if (!dp_name) {
         return ENODEV;
     }
-    error = dpif_port_query_by_name(ofproto->backer->dpif, devname,
+    error = dpif_port_query_by_name(ofproto->backer->dpif, dp_name,
                                     &dpif_port);
     if (error) {
         return error;
     }
 
-    struct vfp_ofport *port = vfp_backer_find_ofport(ofproto->backer,
-                                                     dpif_port.port_no);
-    ofproto_port->name = dpif_port.name;
+    const struct ofport *ofport;
+    ofproto_port->ofp_port = OFPP_NONE;
+    HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
+        if (!strcmp(netdev_get_name(ofport->netdev), devname)) {
+            ofproto_port->ofp_port = ofport->ofp_port;
+            break;
+        }
+    }
+    ofproto_port->name = xstrdup(devname);
     ofproto_port->type = dpif_port.type;
-    ofproto_port->ofp_port = port ? port->up.ofp_port : OFPP_NONE;
+    free(dpif_port.name);
     return 0;
 }
 
@@ -419,17 +449,19 @@ port_add(struct ofproto *ofproto_, struct netdev *netdev)
 {
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
     char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
-    const char *dp_port_name;
+    const char *dp_name = dp_port_name(netdev, namebuf);
 
-    dp_port_name = netdev_vport_get_dpif_port(netdev, namebuf, sizeof namebuf);
-    if (!dpif_port_exists(ofproto->backer->dpif, dp_port_name)) {
+    if (!dpif_port_exists(ofproto->backer->dpif, dp_name)) {
         odp_port_t port_no = ODPP_NONE;
         int error = dpif_port_add(ofproto->backer->dpif, netdev, &port_no);
         if (error) {
             return error;
         }
     }
-    sset_add(&ofproto->ports, dp_port_name);
+    if (!shash_find(&ofproto->ports, netdev_get_name(netdev))) {
+        shash_add_nocopy(&ofproto->ports, xstrdup(netdev_get_name(netdev)),
+                         xstrdup(dp_name));
+    }
     return 0;
 }
 
@@ -440,18 +472,12 @@ port_del(struct ofproto *ofproto_, ofp_port_t ofp_port)
     struct vfp_ofport *port = vfp_ofport_cast(
         ofproto_get_port(ofproto_, ofp_port));
 
-    if (!port) {
-        return 0;
+    if (port) {
+        del_dp_port(ofproto, port);
+        free(shash_find_and_delete(&ofproto->ports,
+                                   netdev_get_name(port->up.netdev)));
     }
-
-    char namebuf[NETDEV_VPORT_NAME_BUFSIZE];
-    const char *dp_port_name = netdev_vport_get_dpif_port(
-        port->up.netdev, namebuf, sizeof namebuf);
-    int error = dpif_port_del(ofproto->backer->dpif, port->odp_port, false);
-    if (!error) {
-        sset_find_and_delete(&ofproto->ports, dp_port_name);
-    }
-    return error;
+    return 0;
 }
 
 static int
@@ -461,15 +487,26 @@ port_get_stats(const struct ofport *port_, struct netdev_stats *stats)
 }
 
 struct port_dump_state {
-    struct sset_position pos;
+    char **names;               /* Sorted device names. */
+    size_t n, next;
     struct ofproto_port port;
     bool has_port;
 };
 
 static int
-port_dump_start(const struct ofproto *ofproto_ OVS_UNUSED, void **statep)
+port_dump_start(const struct ofproto *ofproto_, void **statep)
 {
-    *statep = xzalloc(sizeof(struct port_dump_state));
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    struct port_dump_state *state = xzalloc(sizeof *state);
+    const struct shash_node **nodes = shash_sort(&ofproto->ports);
+
+    state->n = shash_count(&ofproto->ports);
+    state->names = xmalloc((state->n + 1) * sizeof *state->names);
+    for (size_t i = 0; i < state->n; i++) {
+        state->names[i] = xstrdup(nodes[i]->name);
+    }
+    free(nodes);
+    *statep = state;
     return 0;
 }
 
@@ -477,16 +514,15 @@ static int
 port_dump_next(const struct ofproto *ofproto_, void *state_,
                struct ofproto_port *port)
 {
-    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
     struct port_dump_state *state = state_;
-    struct sset_node *node;
 
     if (state->has_port) {
         ofproto_port_destroy(&state->port);
         state->has_port = false;
     }
-    while ((node = sset_at_position(&ofproto->ports, &state->pos))) {
-        if (!port_query_by_name(ofproto_, node->name, &state->port)) {
+    while (state->next < state->n) {
+        const char *name = state->names[state->next++];
+        if (!port_query_by_name(ofproto_, name, &state->port)) {
             *port = state->port;
             state->has_port = true;
             return 0;
@@ -503,6 +539,10 @@ port_dump_done(const struct ofproto *ofproto_ OVS_UNUSED, void *state_)
     if (state->has_port) {
         ofproto_port_destroy(&state->port);
     }
+    for (size_t i = 0; i < state->n; i++) {
+        free(state->names[i]);
+    }
+    free(state->names);
     free(state);
     return 0;
 }

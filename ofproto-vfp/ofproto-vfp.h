@@ -90,7 +90,10 @@ struct ofproto_vfp {
     struct ofproto up;
     struct hmap_node all_node;  /* In 'all_ofproto_vfps', by name. */
     struct vfp_backer *backer;
-    struct sset ports;          /* Names of our ports in the datapath. */
+    struct shash ports;         /* Our ports: device name -> name of the
+                                 * datapath port (they differ for tunnel
+                                 * ports, which share one datapath port per
+                                 * type and UDP port). */
     uint64_t generation;        /* Forwarding generation: see forwarding.h */
 };
 
@@ -102,6 +105,7 @@ struct vfp_ofport {
     struct eth_addr attached_mac;  /* Zero if not configured. */
     struct eth_addr mac;           /* vfp_ofport_mac() when last checked. */
     bool uplink;                   /* other_config:vfp-uplink=true. */
+    bool tunnel;                   /* A tunnel port (VXLAN, GRE...). */
     struct vfp_port *vport;        /* Its layers (vfp/port.h). */
 };
 
