@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "dpif.h"
+#include "dpif-netdev.h"
 #include "hash.h"
 #include "ofproto-dpif.h"
 #include "ofproto-vfp/forwarding.h"
@@ -189,6 +190,8 @@ build_fwd(const struct vfp_backer *backer)
     struct vfp_fwd *fwd = vfp_fwd_create();
     struct ofproto_vfp *ofproto;
 
+    fwd->userspace = dpif_is_netdev(backer->dpif);
+
     HMAP_FOR_EACH (ofproto, all_node, ofproto_vfp_all()) {
         if (ofproto->backer == backer) {
             vfp_fwd_add_bridge(fwd, ofproto->up.name, ofproto->generation);
@@ -211,7 +214,9 @@ build_fwd(const struct vfp_backer *backer)
             vfp_fwd_find_bridge(fwd, ports[i]->up.ofproto->name));
 
         vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &ports[i]->mac,
-                         ports[i]->uplink, ports[i]->tunnel, ports[i]->vport);
+                         ports[i]->uplink,
+                         ports[i]->tunnel ? ports[i]->up.netdev : NULL,
+                         ports[i]->vport);
     }
     free(ports);
     return fwd;

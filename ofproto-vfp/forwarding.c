@@ -75,14 +75,14 @@ find_mac(const struct vfp_fwd_bridge *bridge, const struct eth_addr mac)
 void
 vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
                  odp_port_t odp_port, const struct eth_addr *mac, bool uplink,
-                 bool tunnel, const struct vfp_port *vport)
+                 const struct netdev *tunnel, const struct vfp_port *vport)
 {
     struct vfp_fwd_port *port = xzalloc(sizeof *port);
 
     port->vport = vport;
     port->odp_port = odp_port;
     port->uplink = uplink;
-    port->tunnel = tunnel;
+    port->tunnel = tunnel != NULL;
     port->bridge = bridge;
     hmap_insert(&fwd->ports, &port->odp_node, hash_odp_port(odp_port));
 
@@ -91,6 +91,7 @@ vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
          * encapsulates. */
         if (bridge->tunnel == ODPP_NONE) {
             bridge->tunnel = odp_port;
+            bridge->tunnel_netdev = tunnel;
         }
         return;
     }

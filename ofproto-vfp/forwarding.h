@@ -45,6 +45,7 @@
 #include "packets.h"
 
 struct flow;
+struct netdev;
 struct vfp_port;
 
 struct vfp_fwd_bridge {
@@ -53,6 +54,7 @@ struct vfp_fwd_bridge {
     struct hmap macs;           /* Contains "struct vfp_fwd_port"s. */
     odp_port_t uplink;          /* ODPP_NONE if the bridge has none. */
     odp_port_t tunnel;          /* A tunnel port, or ODPP_NONE. */
+    const struct netdev *tunnel_netdev;  /* Its device, or NULL. */
     odp_port_t *ports;          /* Every port but tunnels, in the order
                                  * added: the flood list. */
     size_t n_ports;
@@ -70,6 +72,7 @@ struct vfp_fwd_port {
 };
 
 struct vfp_fwd {
+    bool userspace;             /* The userspace datapath (dpif-netdev)? */
     struct hmap ports;          /* Contains "struct vfp_fwd_port"s. */
     struct vfp_fwd_bridge **bridges;
     size_t n_bridges, allocated_bridges;
@@ -81,7 +84,7 @@ struct vfp_fwd_bridge *vfp_fwd_add_bridge(struct vfp_fwd *, const char *name,
                                           uint64_t generation);
 void vfp_fwd_add_port(struct vfp_fwd *, struct vfp_fwd_bridge *,
                       odp_port_t, const struct eth_addr *mac, bool uplink,
-                      bool tunnel, const struct vfp_port *);
+                      const struct netdev *tunnel, const struct vfp_port *);
 void vfp_fwd_destroy(struct vfp_fwd *);
 
 /* Lookups (any thread, on a published snapshot). */

@@ -35,6 +35,7 @@
 #include "dpif-netdev.h"
 #include "flow.h"
 #include "latch.h"
+#include "netdev.h"
 #include "netlink.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
@@ -123,6 +124,83 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
     }
 }
 
+/* Appends the datapath actions that send 'flow', encapsulated in 'encap'
+ * by the layers, out of 'bridge''s uplink.  Userspace datapath: the tunnel
+ * port builds the outer header, tnl_push() puts it on, the uplink sends it.
+ * Kernel datapath: set(tunnel(...)) and output to the tunnel port, whose
+ * device encapsulates (outer MACs come from the kernel's routing there).
+ * Returns false, appending nothing, if the bridge cannot: no uplink, or no
+ * tunnel port of the right type. */
+static bool
+compile_encap(const struct vfp_fwd *fwd, const struct vfp_fwd_bridge *bridge,
+              const struct vfp_encap *encap, struct ofpbuf *odp_actions)
+{
+    const struct netdev *tunnel = bridge->tunnel_netdev;
+
+    if (bridge->uplink == ODPP_NONE || !tunnel
+        || strcmp(netdev_get_type(tunnel), vfp_encap_type_name(encap->type))) {
+        VLOG_WARN_RL(&rl, "%s: cannot encap(%s): the bridge needs an uplink "
+                     "and a %s tunnel port", bridge->name,
+                     vfp_encap_type_name(encap->type),
+                     vfp_encap_type_name(encap->type));
+        return false;
+    }
+
+    struct flow tnl_flow;
+    memset(&tnl_flow, 0, sizeof tnl_flow);
+    vfp_encap_to_tunnel(encap, &tnl_flow.tunnel);
+
+    if (!fwd->userspace) {
+        odp_put_tunnel_action(&tnl_flow.tunnel, odp_actions, NULL);
+        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                            bridge->tunnel);
+        return true;
+    }
+
+    struct netdev_tnl_build_header_params params;
+    struct ovs_action_push_tnl data;
+    struct in6_addr s_ip;
+
+    in6_addr_set_mapped_ipv4(&s_ip, encap->ip_src);
+    netdev_init_tnl_build_header_params(&params, &tnl_flow, &s_ip,
+                                        encap->eth_dst, encap->eth_src);
+    if (netdev_build_header(tunnel, &data, &params)) {
+        VLOG_WARN_RL(&rl, "%s: %s cannot build a %s header", bridge->name,
+                     netdev_get_name(tunnel),
+                     vfp_encap_type_name(encap->type));
+        return false;
+    }
+    data.tnl_port = bridge->tunnel;
+    data.out_port = bridge->uplink;
+    odp_put_tnl_push_action(odp_actions, &data);
+    nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, bridge->uplink);
+    return true;
+}
+
+/* True if 'flow', from 'in', is tunnel traffic that the userspace datapath
+ * must decapsulate before VFP sees the packet inside: it came in on the
+ * uplink of a bridge with a tunnel port, for that port's protocol. */
+static bool
+must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
+         const struct flow *flow)
+{
+    const struct netdev *tunnel = in->bridge->tunnel_netdev;
+
+    if (!fwd->userspace || !in->uplink || !tunnel
+        || flow->dl_type != htons(ETH_TYPE_IP)
+        || flow->nw_frag & FLOW_NW_FRAG_LATER) {
+        return false;
+    }
+
+    const struct netdev_tunnel_config *cfg = netdev_get_tunnel_config(tunnel);
+    if (!strcmp(netdev_get_type(tunnel), "vxlan")) {
+        return (flow->nw_proto == IPPROTO_UDP
+                && flow->tp_dst == cfg->dst_port);
+    }
+    return (!strcmp(netdev_get_type(tunnel), "gre")
+            && flow->nw_proto == IPPROTO_GRE);
+}
+
 /* Runs VFP for the first packet of a connection, with headers 'flow', that
  * entered on 'in': the outbound layers of 'in', forwarding on the packet as
  * they left it, then the inbound layers of each destination port.  Appends
@@ -144,6 +222,16 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     memset(info, 0, sizeof *info);
     info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
 
+    if (must_pop(fwd, in, flow)) {
+        /* Decapsulation costs a second datapath pass: the datapath
+         * recirculates the inner packet, which comes back as a miss from
+         * the tunnel port with the outer header as tunnel metadata. */
+        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_TUNNEL_POP,
+                            in->bridge->tunnel);
+        vfp_trace_forward(trace, &in->bridge->tunnel, 1);
+        return;
+    }
+
     add_port(&ctx, in, VFP_DIR_OUT);
     bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
                                  layer_done, &ctx);
@@ -152,11 +240,28 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         return;
     }
 
+    struct flow base = *flow;
+    if (ht.tunnel_op == VFP_TUNNEL_PUSH) {
+        /* Encapsulated for the physical network: out of the uplink. */
+        struct flow_wildcards writable;
+        size_t start = odp_actions->size;
+
+        memset(&writable.masks, 0xff, sizeof writable.masks);
+        commit_odp_actions(&out_flow, &base, odp_actions, &writable, true,
+                           false, false, NULL);
+        if (compile_encap(fwd, in->bridge, &ht.encap, odp_actions)) {
+            vfp_trace_forward(trace, &in->bridge->uplink, 1);
+        } else {
+            odp_actions->size = start;
+            vfp_trace_forward(trace, NULL, 0);
+        }
+        return;
+    }
+
     odp_port_t *outs = xmalloc((in->bridge->n_ports + 1) * sizeof *outs);
     size_t n_outs = vfp_fwd_decide(in->bridge, in->odp_port, &out_flow,
                                    outs);
     vfp_trace_forward(trace, outs, n_outs);
-    struct flow base = *flow;
     for (size_t i = 0; i < n_outs; i++) {
         const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
         struct flow in_flow = out_flow;

@@ -80,12 +80,12 @@ test_forwarding_decide(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct vfp_fwd_bridge *br0 = vfp_fwd_add_bridge(fwd, "br0", 1);
     struct vfp_fwd_bridge *br1 = vfp_fwd_add_bridge(fwd, "br1", 2);
 
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, false, NULL);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm2, false, false, NULL);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &up, true, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, NULL, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm2, false, NULL, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &up, true, NULL, NULL);
     /* br1 has vm1's MAC too, and no uplink. */
-    vfp_fwd_add_port(fwd, br1, u32_to_odp(7), &vm1, false, false, NULL);
-    vfp_fwd_add_port(fwd, br1, u32_to_odp(8), NULL, false, false, NULL);
+    vfp_fwd_add_port(fwd, br1, u32_to_odp(7), &vm1, false, NULL, NULL);
+    vfp_fwd_add_port(fwd, br1, u32_to_odp(8), NULL, false, NULL, NULL);
 
     assert(vfp_fwd_find_port(fwd, u32_to_odp(7))->bridge == br1);
     assert(!vfp_fwd_find_port(fwd, u32_to_odp(9)));
@@ -113,9 +113,9 @@ test_forwarding_duplicate_mac(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct vfp_fwd_bridge *br0 = vfp_fwd_add_bridge(fwd, "br0", 1);
 
     /* The first port with a MAC keeps it; multicast MACs are ignored. */
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, false, NULL);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm1, false, false, NULL);
-    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &mcast, true, false, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(1), &vm1, false, NULL, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(2), &vm1, false, NULL, NULL);
+    vfp_fwd_add_port(fwd, br0, u32_to_odp(3), &mcast, true, NULL, NULL);
     check(br0, 3, vm1, "1");
     check(br0, 1, mcast, "2,3");
 

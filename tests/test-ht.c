@@ -63,6 +63,11 @@ random_flow(struct flow *flow)
         flow->vlans[0].tpid = htons(ETH_TYPE_VLAN);
         flow->vlans[0].tci = htons(VLAN_CFI | random_range(4));
     }
+    if (random_range(2)) {
+        flow->tunnel.ip_dst = htonl(0xc0a80001);
+        flow->tunnel.tun_id = htonll(random_range(4));
+        flow->tunnel.flags = FLOW_TNL_F_KEY;
+    }
 }
 
 static void
@@ -92,6 +97,19 @@ random_ht(struct vfp_ht *ht)
     }
     if (random_range(3) == 0) {
         vfp_ht_push_vlan(ht, htons(random_range(8)));
+    }
+    switch (random_range(4)) {
+    case 0:
+        ht->tunnel_op = VFP_TUNNEL_POP;
+        break;
+    case 1:
+        ht->tunnel_op = VFP_TUNNEL_PUSH;
+        ht->encap.type = random_range(2) ? VFP_ENCAP_VXLAN : VFP_ENCAP_GRE;
+        ht->encap.key = htonll(random_range(4));
+        ht->encap.ip_dst = htonl(0xc0a80000 | random_range(4));
+        break;
+    default:
+        break;
     }
 }
 

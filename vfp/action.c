@@ -210,6 +210,86 @@ parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
     return error;
 }
 
+/* encap(TYPE,key=N,src-ip=A,dst-ip=B,src-mac=M,dst-mac=M): TYPE is vxlan,
+ * or gre or nvgre (GRE with a key, carrying Ethernet: NVGRE's format). */
+static char * OVS_WARN_UNUSED_RESULT
+parse_encap(const char *op, const char *args, struct vfp_ht *ht)
+{
+    size_t n;
+    char **parts = split_top_level(args, &n);
+    struct vfp_encap *e = &ht->encap;
+    char *error = NULL;
+    enum { KEY = 1, SRC_IP = 2, DST_IP = 4, SRC_MAC = 8, DST_MAC = 16 };
+    int have = 0;
+
+    memset(e, 0, sizeof *e);
+    if (!strcmp(parts[0], "vxlan")) {
+        e->type = VFP_ENCAP_VXLAN;
+    } else if (!strcmp(parts[0], "gre") || !strcmp(parts[0], "nvgre")) {
+        e->type = VFP_ENCAP_GRE;
+    } else {
+        error = xasprintf("%s: \"%s\" is not an encapsulation (vxlan, "
+                          "nvgre, gre)", op, parts[0]);
+    }
+    for (size_t i = 1; i < n && !error; i++) {
+        char *eq = strchr(parts[i], '=');
+        const char *value = eq ? eq + 1 : "";
+        if (eq) {
+            *eq = '\0';
+        }
+        if (!strcmp(parts[i], "key") || !strcmp(parts[i], "vni")) {
+            char *end;
+            unsigned long long int key = strtoull(value, &end, 0);
+            uint64_t max = e->type == VFP_ENCAP_VXLAN ? 0xffffff : UINT32_MAX;
+            if (!*value || *end || key > max || value[0] == '-') {
+                error = xasprintf("%s: key \"%s\" is not a number from 0 to "
+                                  "%"PRIu64, op, value, max);
+            }
+            e->key = htonll(key);
+            have |= KEY;
+        } else if (!strcmp(parts[i], "src-ip")
+                   || !strcmp(parts[i], "dst-ip")) {
+            struct in_addr a;
+            if (inet_pton(AF_INET, value, &a) != 1) {
+                error = xasprintf("%s: %s \"%s\" is not an IPv4 address",
+                                  op, parts[i], value);
+            } else if (parts[i][0] == 's') {
+                e->ip_src = a.s_addr;
+                have |= SRC_IP;
+            } else {
+                e->ip_dst = a.s_addr;
+                have |= DST_IP;
+            }
+        } else if (!strcmp(parts[i], "src-mac")
+                   || !strcmp(parts[i], "dst-mac")) {
+            struct eth_addr mac;
+            if (!eth_addr_from_string(value, &mac)) {
+                error = xasprintf("%s: %s \"%s\" is not a MAC address", op,
+                                  parts[i], value);
+            } else if (parts[i][0] == 's') {
+                e->eth_src = mac;
+                have |= SRC_MAC;
+            } else {
+                e->eth_dst = mac;
+                have |= DST_MAC;
+            }
+        } else {
+            error = xasprintf("%s: \"%s\" is not a parameter of encap (key, "
+                              "src-ip, dst-ip, src-mac, dst-mac)", op,
+                              parts[i]);
+        }
+    }
+    if (!error && have != (KEY | SRC_IP | DST_IP | SRC_MAC | DST_MAC)) {
+        error = xasprintf("%s: encap needs key, src-ip, dst-ip, src-mac and "
+                          "dst-mac", op);
+    }
+    if (!error) {
+        ht->tunnel_op = VFP_TUNNEL_PUSH;
+    }
+    free_parts(parts, n);
+    return error;
+}
+
 static bool
 valid_counter_name(const char *s)
 {
@@ -240,6 +320,11 @@ parse_op(const char *s, struct vfp_action *action)
         op.ht.drop = true;
     } else if (!strcmp(s, "pop-vlan")) {
         vfp_ht_pop_vlan(&op.ht);
+    } else if (!strcmp(s, "decap")) {
+        op.ht.tunnel_op = VFP_TUNNEL_POP;
+    } else if ((args = op_args(s, "encap"))) {
+        error = parse_encap(s, args, &op.ht);
+        free(args);
     } else if ((args = op_args(s, "set"))) {
         error = parse_assignments(s, args, false, &op.ht, NULL, NULL);
         free(args);
@@ -273,11 +358,12 @@ parse_op(const char *s, struct vfp_action *action)
         return error;
     } else if (!*s) {
         return xstrdup("empty action (use allow, block, set(...), nat(...), "
-                       "push-vlan(...), pop-vlan, count(...))");
+                       "push-vlan(...), pop-vlan, encap(...), decap, "
+                       "count(...))");
     } else {
         return xasprintf("\"%s\" is not an action (use allow, block, "
                          "set(...), nat(...), push-vlan(...), pop-vlan, "
-                         "count(...))", s);
+                         "encap(...), decap, count(...))", s);
     }
 
     if (error) {

@@ -35,6 +35,11 @@
  *                                per connection by flow hash
  *   push-vlan(VID[,pcp=PCP])     push an 802.1Q tag
  *   pop-vlan                     pop the outer tag
+ *   encap(TYPE,key=N,src-ip=A,dst-ip=B,src-mac=M,dst-mac=M)
+ *                                push an outer header: TYPE vxlan, or
+ *                                nvgre (= gre: GRE with a key, carrying
+ *                                Ethernet); outer IPv4 addresses and MACs
+ *   decap                        pop the outer header
  *   count(NAME)                  count the packets in NAME (context only)
  *
  * Parsed actions are immutable and may be read from any thread. */

@@ -24,6 +24,9 @@
 #include "packets.h"
 #include "util.h"
 
+/* IANA's VXLAN port, OVS's default. */
+#define VFP_VXLAN_UDP_PORT 4789
+
 void
 vfp_ht_init(struct vfp_ht *ht)
 {
@@ -34,7 +37,29 @@ bool
 vfp_ht_is_identity(const struct vfp_ht *ht)
 {
     return (!ht->drop && !ht->n_vlan_pops && !ht->n_vlan_pushes
+            && ht->tunnel_op == VFP_TUNNEL_KEEP
             && flowmap_is_empty(ht->map));
+}
+
+const char *
+vfp_encap_type_name(enum vfp_encap_type type)
+{
+    return type == VFP_ENCAP_VXLAN ? "vxlan" : "gre";
+}
+
+/* The tunnel metadata of a packet encapsulated in 'encap', as OVS holds it
+ * (the outer MACs are not part of it). */
+void
+vfp_encap_to_tunnel(const struct vfp_encap *encap, struct flow_tnl *tnl)
+{
+    memset(tnl, 0, sizeof *tnl);
+    tnl->tun_id = encap->key;
+    tnl->ip_src = encap->ip_src;
+    tnl->ip_dst = encap->ip_dst;
+    tnl->ip_ttl = 64;
+    tnl->flags = FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT;
+    tnl->tp_dst = (encap->type == VFP_ENCAP_VXLAN
+                   ? htons(VFP_VXLAN_UDP_PORT) : 0);
 }
 
 /* Modify. */
@@ -128,6 +153,12 @@ vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
     for (int i = 0; i < b->n_vlan_pushes; i++) {
         vfp_ht_push_vlan(result, b->vlan_pushes[i]);
     }
+
+    /* The outer header: one level, so 'b''s push or pop decides. */
+    if (b->tunnel_op != VFP_TUNNEL_KEEP) {
+        result->tunnel_op = b->tunnel_op;
+        result->encap = b->encap;
+    }
 }
 
 static bool
@@ -182,6 +213,12 @@ vfp_ht_apply(const struct vfp_ht *ht, struct flow *flow)
         flow->vlans[0].tpid = htons(ETH_TYPE_VLAN);
         flow->vlans[0].tci = ht->vlan_pushes[i];
     }
+
+    if (ht->tunnel_op == VFP_TUNNEL_PUSH) {
+        vfp_encap_to_tunnel(&ht->encap, &flow->tunnel);
+    } else if (ht->tunnel_op == VFP_TUNNEL_POP) {
+        memset(&flow->tunnel, 0, sizeof flow->tunnel);
+    }
     return true;
 }
 
@@ -197,6 +234,9 @@ vfp_ht_format(const struct vfp_ht *ht, struct ds *s)
     if (ht->drop) {
         ds_put_cstr(s, "drop");
         return;
+    }
+    if (ht->tunnel_op == VFP_TUNNEL_POP) {
+        ds_put_cstr(s, "decap");
     }
     for (int i = 0; i < ht->n_vlan_pops; i++) {
         SEP();
@@ -248,6 +288,16 @@ vfp_ht_format(const struct vfp_ht *ht, struct ds *s)
             ds_put_format(s, ",pcp=%d", vlan_tci_to_pcp(tci));
         }
         ds_put_char(s, ')');
+    }
+    if (ht->tunnel_op == VFP_TUNNEL_PUSH) {
+        const struct vfp_encap *e = &ht->encap;
+        SEP();
+        ds_put_format(s, "encap(%s,key=%"PRIu64",src-ip="IP_FMT
+                      ",dst-ip="IP_FMT",src-mac="ETH_ADDR_FMT
+                      ",dst-mac="ETH_ADDR_FMT")",
+                      vfp_encap_type_name(e->type), ntohll(e->key),
+                      IP_ARGS(e->ip_src), IP_ARGS(e->ip_dst),
+                      ETH_ADDR_ARGS(e->eth_src), ETH_ADDR_ARGS(e->eth_dst));
     }
     if (s->length == start) {
         ds_put_cstr(s, "ignore");

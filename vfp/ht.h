@@ -30,6 +30,10 @@
  *     packet alone;
  *   - VLAN: pop 'n_vlan_pops' outer tags (those present), then push
  *     'vlan_pushes' in order, each becoming the outer tag;
+ *   - encapsulation: push an outer header (VXLAN, or GRE with a key, which
+ *     is NVGRE's format) with its MACs, IPv4 addresses and key, or pop it
+ *     ("decap").  One level: OVS holds the outer header of a packet as its
+ *     tunnel metadata (struct flow_tnl), and so do HTs;
  *   - drop: the packet goes no further ("block").
  *
  * HTs compose: for HTs a and b, vfp_ht_compose(a, b) is one HT c such that
@@ -46,6 +50,25 @@ struct ds;
 
 #define VFP_HT_MAX_VLAN_PUSHES FLOW_MAX_VLAN_HEADERS
 
+enum vfp_encap_type { VFP_ENCAP_VXLAN, VFP_ENCAP_GRE };
+
+/* An outer header to push. */
+struct vfp_encap {
+    enum vfp_encap_type type;
+    ovs_be64 key;                   /* VXLAN VNI, GRE key. */
+    ovs_be32 ip_src, ip_dst;
+    struct eth_addr eth_src, eth_dst;
+};
+
+enum vfp_tunnel_op {
+    VFP_TUNNEL_KEEP,                /* Outer header untouched. */
+    VFP_TUNNEL_PUSH,                /* Encapsulate in 'encap'. */
+    VFP_TUNNEL_POP,                 /* Decapsulate. */
+};
+
+const char *vfp_encap_type_name(enum vfp_encap_type);
+void vfp_encap_to_tunnel(const struct vfp_encap *, struct flow_tnl *);
+
 struct vfp_ht {
     struct flow set;                /* New field values, under 'mask'. */
     struct flow_wildcards mask;     /* The bits to overwrite. */
@@ -54,6 +77,8 @@ struct vfp_ht {
     int n_vlan_pops;
     int n_vlan_pushes;
     ovs_be16 vlan_pushes[VFP_HT_MAX_VLAN_PUSHES];   /* TCIs, CFI set. */
+    enum vfp_tunnel_op tunnel_op;
+    struct vfp_encap encap;         /* If 'tunnel_op' is VFP_TUNNEL_PUSH. */
     bool drop;
 };
 
