@@ -159,6 +159,8 @@ void vfp_trace_stage_done(struct vfp_trace *, const struct vfp_ht *,
                           bool pass);
 void vfp_trace_forward(struct vfp_trace *, const odp_port_t *, size_t n);
 void vfp_trace_unixctl_init(void);
+struct json *vfp_trace_composites(const struct vfp_backer *,
+                                  const struct flow *);
 
 /* revalidator.c */
 void vfp_revalidate(struct vfp_backer *);

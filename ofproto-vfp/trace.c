@@ -133,6 +133,41 @@ vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
     }
 }
 
+/* Re-simulates the UF of a packet with headers 'flow' (in_port set) and
+ * returns, as a JSON array, the composite HT of each port it goes through
+ * ("port", "dir", "composite", "result"), or null if 'flow' entered on no
+ * VFP port.  No side effects. */
+struct json *
+vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    const struct vfp_fwd_port *in = vfp_fwd_find_port(fwd,
+                                                      flow->in_port.odp_port);
+    if (!in) {
+        return json_null_create();
+    }
+
+    struct vfp_trace trace = {
+        .backer = backer,
+        .stages = json_array_create_empty(),
+    };
+    struct vfp_uf_info info;
+    struct ofpbuf odp_actions;
+
+    ofpbuf_init(&odp_actions, 64);
+    vfp_upcall_compile(fwd, in, flow, &odp_actions, &info, &trace);
+    vfp_uf_info_destroy(&info);
+    ofpbuf_uninit(&odp_actions);
+    json_destroy(trace.forward);
+
+    /* Keep the composites, not the layer by layer detail. */
+    const struct json_array *stages = json_array(trace.stages);
+    for (size_t i = 0; i < stages->n; i++) {
+        shash_find_and_delete(json_object(stages->elems[i]), "layers");
+    }
+    return trace.stages;
+}
+
 /* vfp/trace PORT in|out FLOW */
 static void
 trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,

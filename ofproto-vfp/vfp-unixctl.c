@@ -286,6 +286,14 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
                         flow.stats.used
                         ? json_integer_create(now - flow.stats.used)
                         : json_null_create());
+
+        /* The composite HT of each port, re-simulated from the key. */
+        struct flow f;
+        if (odp_flow_key_to_flow(flow.key, flow.key_len, &f, NULL)
+            != ODP_FIT_ERROR) {
+            json_object_put(json, "composite",
+                            vfp_trace_composites(backer, &f));
+        }
     } else {
         /* Expired or removed since the last revalidation. */
         json_object_put(json, "match", json_null_create());

@@ -533,6 +533,16 @@ render_dump_ufs(const struct json *reply, struct ds *out)
             ds_put_cstr(out, "never");
         }
         ds_put_format(out, ", actions:%s\n", get_string(uf, "actions"));
+
+        const struct json_array *stages = get_array(uf, "composite");
+        for (size_t j = 0; j < stages->n; j++) {
+            const struct json *stage = stages->elems[j];
+            ds_put_format(out, "  %s %s: %s%s\n", get_string(stage, "port"),
+                          get_string(stage, "dir"),
+                          get_string(stage, "composite"),
+                          strcmp(get_string(stage, "result"), "drop")
+                          ? "" : " (drop)");
+        }
     }
 }
 
