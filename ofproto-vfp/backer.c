@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The backer: one datapath instance per VFP datapath type, shared by every
  * VFP bridge of that type, and the forwarding snapshot its upcall handlers
  * read. */

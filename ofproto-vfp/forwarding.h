@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef OFPROTO_VFP_FORWARDING_H
 #define OFPROTO_VFP_FORWARDING_H 1
 

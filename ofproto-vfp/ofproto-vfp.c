@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The ofproto_class of VFP bridges: see ofproto-vfp.h. */
 
 #include <config.h>

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef OFPROTO_VFP_OFPROTO_VFP_H
 #define OFPROTO_VFP_OFPROTO_VFP_H 1
 

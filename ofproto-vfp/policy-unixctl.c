@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The "vfp/" unixctl commands that program a port's layers, groups and
  * rules, and dump them.
  *

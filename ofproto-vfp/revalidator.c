@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Revalidation of unified flows.
  *
  * The main thread periodically dumps the backer's datapath flows and, for

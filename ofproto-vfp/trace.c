@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* "vfp/trace PORT in|out FLOW": what VFP does to a packet, layer by layer,
  * without side effects (nothing installed, nothing counted).
  *

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef OFPROTO_VFP_UF_H
 #define OFPROTO_VFP_UF_H 1
 

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Datapath misses.
  *
  * The first packet of a connection misses in the datapath.  Its handler runs

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The "vfp/" unixctl commands behind vfp-ctl.
  *
  * Every command replies with one JSON document on success and a one-line

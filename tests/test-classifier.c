@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Unit tests of group classification (vfp/group.c, vfp/condition.c): the
  * classifier finds the same rule as a linear scan with the reference
  * semantics, on random rule sets; and a benchmark of lookup cost against

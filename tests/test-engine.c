@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The slow path's cost without the datapath: "vfptest test-engine
  * benchmark" runs first packets through ports of 1, 4 and 10 layers of 200
  * rules each, and through one group of 50k rules, and prints the time per

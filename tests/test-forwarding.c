@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Unit tests of ofproto-vfp/forwarding.c (VFP §7.1). */
 
 #include <config.h>

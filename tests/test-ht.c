@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Unit tests of vfp/ht.c: composition is exact. */
 
 #include <config.h>

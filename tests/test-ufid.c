@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Unit tests of vfp/ufid.c: the UF mask is exact on the connection and
  * blind to what changes within it. */
 

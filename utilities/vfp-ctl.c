@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* vfp-ctl: the control utility of VFP bridges.
  *
  * It speaks OVS's unixctl protocol (JSON-RPC on ovs-vswitchd's control

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_ACTION_H
 #define VFP_ACTION_H 1
 

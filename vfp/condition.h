@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_CONDITION_H
 #define VFP_CONDITION_H 1
 

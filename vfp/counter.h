@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_COUNTER_H
 #define VFP_COUNTER_H 1
 

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* The engine: VFP's Pseudocode 1 (§6.1.3), "process a packet through the
  * layers of a port".  Each layer finds its rule for the packet as the
  * layers before it transposed it, and the HTs compose into the one HT that

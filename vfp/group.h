@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_GROUP_H
 #define VFP_GROUP_H 1
 

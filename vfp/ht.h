@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_HT_H
 #define VFP_HT_H 1
 

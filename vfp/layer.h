@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_LAYER_H
 #define VFP_LAYER_H 1
 

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_PORT_H
 #define VFP_PORT_H 1
 

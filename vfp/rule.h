@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef VFP_RULE_H
 #define VFP_RULE_H 1
 

@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 /* Adds ofproto-vfp to upstream's ovs-vswitchd.
  *
  * The providers ovs-vswitchd knows are those registered before ofproto_init()
