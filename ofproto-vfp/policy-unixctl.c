@@ -350,7 +350,8 @@ build_rule(const char *name, int argc, const char *argv[],
     return NULL;
 }
 
-/* Points 'rule''s count(NAME) context, if any, to the port's counter. */
+/* Points 'rule''s count(NAME) context, if any, to the port's counter, for
+ * a rule that handlers cannot see yet. */
 static void
 resolve_context(struct vfp_ofport *port, struct vfp_rule *rule)
 {
@@ -378,11 +379,26 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
 
+    /* Point the rule to its count() counter before handlers can find it,
+     * but create the counter only if the rule goes in. */
+    struct vfp_counter *fresh = NULL;
+    if (rule->action.counter) {
+        rule->context = shash_find_data(&port->vport->counters,
+                                        rule->action.counter);
+        if (!rule->context) {
+            rule->context = fresh = xmalloc(sizeof *fresh);
+            vfp_counter_init(fresh);
+        }
+    }
+
     error = vfp_group_add_rule(group, rule);
     if (error) {
+        free(fresh);
         vfp_rule_destroy(rule);
     } else {
-        resolve_context(port, rule);
+        if (fresh) {
+            shash_add(&port->vport->counters, rule->action.counter, fresh);
+        }
         policy_changed(port, NULL, NULL, NULL);
     }
     reply(conn, error);
