@@ -35,6 +35,7 @@
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vfp/port.h"
 
 void
 vfp_unixctl_reply_json(struct unixctl_conn *conn, struct json *json)
@@ -142,6 +143,8 @@ port_to_json(const struct vfp_ofport *port, const struct vfp_backer *backer)
     json_object_put(json, "ufs",
                     json_integer_create(count_port_ufs(backer,
                                                        port->odp_port)));
+    json_object_put(json, "layers",
+                    json_integer_create(vfp_port_layers(port->vport)->n));
     return json;
 }
 

@@ -298,18 +298,19 @@ render_show(const struct json *reply, struct ds *out)
                       "ufs=%lld\n", get_string(br, "name"),
                       get_string(br, "datapath_type"),
                       get_string(br, "datapath"), get_int(br, "ufs"));
-        ds_put_format(out, "  %-15s %-6s %-17s %-12s %6s %8s %6s\n",
+        ds_put_format(out, "  %-15s %-6s %-17s %-12s %6s %8s %6s %6s\n",
                       "PORT", "ROLE", "MAC", "MAC-SOURCE", "OFPORT",
-                      "ODP-PORT", "UFS");
+                      "ODP-PORT", "LAYERS", "UFS");
         for (size_t j = 0; j < ports->n; j++) {
             const struct json *port = ports->elems[j];
 
-            ds_put_format(out, "  %-15s %-6s %-17s %-12s %6lld %8lld %6lld\n",
+            ds_put_format(out,
+                          "  %-15s %-6s %-17s %-12s %6lld %8lld %6lld %6lld\n",
                           get_string(port, "name"), get_string(port, "role"),
                           get_string(port, "mac"),
                           get_string(port, "mac_source"),
                           get_int(port, "ofport"), get_int(port, "odp_port"),
-                          get_int(port, "ufs"));
+                          get_int(port, "layers"), get_int(port, "ufs"));
         }
     }
     for (size_t i = 0; i < datapaths->n; i++) {
