@@ -162,7 +162,8 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     /* Keep the composites, not the layer by layer detail. */
     const struct json_array *stages = json_array(trace.stages);
     for (size_t i = 0; i < stages->n; i++) {
-        shash_find_and_delete(json_object(stages->elems[i]), "layers");
+        json_destroy(shash_find_and_delete(json_object(stages->elems[i]),
+                                           "layers"));
     }
     return trace.stages;
 }
