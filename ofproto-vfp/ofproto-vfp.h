@@ -40,8 +40,9 @@
  * flow-mod is refused with OFPFMFC_EPERM and a log line pointing to vfp-ctl.
  *
  * Threads: every function here runs in the main thread, except the upcall
- * handlers (upcall.c), which read only the RCU-published forwarding snapshot
- * and write only the UF table. */
+ * handlers (upcall.c), which read only RCU-published state (the forwarding
+ * snapshot, the ports' layers and the groups' classifiers) and write only
+ * the UF table and packet counters. */
 
 #include "ofproto-provider.h"
 #include "ofproto-vfp/uf.h"
