@@ -19,7 +19,6 @@
 
 #include <ctype.h>
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +26,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 
 /* Splits 's' at top-level commas (outside parentheses) into a malloc'd
  * array of malloc'd strings. */
@@ -81,10 +81,9 @@ op_args(const char *op, const char *name)
 static char * OVS_WARN_UNUSED_RESULT
 parse_port(const char *op, const char *key, const char *value, ovs_be16 *port)
 {
-    char *end;
-    errno = 0;
-    unsigned long x = strtoul(value, &end, 10);
-    if (!*value || *end || errno || x > UINT16_MAX || value[0] == '-') {
+    uint64_t x;
+
+    if (!vfp_parse_uint(value, 10, UINT16_MAX, &x)) {
         return xasprintf("%s: %s \"%s\" is not a port number (0-65535)",
                          op, key, value);
     }
@@ -182,12 +181,9 @@ parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
     size_t n;
     char **parts = split_top_level(args, &n);
     char *error = NULL;
-    unsigned long vid = 0, pcp = 0;
-    char *end;
+    uint64_t vid = 0, pcp = 0;
 
-    errno = 0;
-    vid = strtoul(parts[0], &end, 10);
-    if (!parts[0][0] || *end || errno || vid > 4095) {
+    if (!vfp_parse_uint(parts[0], 10, VLAN_VID_MASK, &vid)) {
         error = xasprintf("%s: VLAN ID \"%s\" is not a number from 0 to "
                           "4095", op, parts[0]);
     }
@@ -196,8 +192,7 @@ parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
             error = xasprintf("%s: \"%s\" is not pcp=N", op, parts[i]);
             break;
         }
-        pcp = strtoul(parts[i] + 4, &end, 10);
-        if (!parts[i][4] || *end || pcp > 7) {
+        if (!vfp_parse_uint(parts[i] + 4, 10, 7, &pcp)) {
             error = xasprintf("%s: \"%s\": PCP is from 0 to 7", op,
                               parts[i]);
         }
@@ -237,10 +232,9 @@ parse_encap(const char *op, const char *args, struct vfp_ht *ht)
             *eq = '\0';
         }
         if (!strcmp(parts[i], "key") || !strcmp(parts[i], "vni")) {
-            char *end;
-            unsigned long long int key = strtoull(value, &end, 0);
             uint64_t max = e->type == VFP_ENCAP_VXLAN ? 0xffffff : UINT32_MAX;
-            if (!*value || *end || key > max || value[0] == '-') {
+            uint64_t key = 0;
+            if (!vfp_parse_uint(value, 0, max, &key)) {
                 error = xasprintf("%s: key \"%s\" is not a number from 0 to "
                                   "%"PRIu64, op, value, max);
             }

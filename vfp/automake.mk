@@ -12,6 +12,7 @@ vfp_libvfp_la_SOURCES = \
 	vfp/ht.h \
 	vfp/layer.c \
 	vfp/layer.h \
+	vfp/parse-util.h \
 	vfp/port.c \
 	vfp/port.h \
 	vfp/rule.c \

@@ -18,7 +18,6 @@
 #include "vfp/condition.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +25,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 
 enum field_kind {
     KIND_MAC,
@@ -125,9 +125,8 @@ parse_ip4_cidr(const char *s, ovs_be32 *ip, unsigned int *plen)
     free(addr);
     *plen = 32;
     if (ok && slash) {
-        char *end;
-        unsigned long n = strtoul(slash + 1, &end, 10);
-        ok = slash[1] && !*end && n <= 32;
+        uint64_t n = 0;
+        ok = vfp_parse_uint(slash + 1, 10, 32, &n);
         *plen = n;
     }
     return ok;
@@ -146,16 +145,12 @@ parse_int(const struct field_info *f, const char *s, uint64_t *value)
         }
     }
 
-    char *end;
-    errno = 0;
-    unsigned long long int x = strtoull(s, &end, 0);
-    if (!*s || *end || errno || s[0] == '-' || x > max_of_bits(f->bits)) {
+    if (!vfp_parse_uint(s, 0, max_of_bits(f->bits), value)) {
         return xasprintf("%s: \"%s\" is not a number from 0 to %"PRIu64"%s",
                          f->name, s, max_of_bits(f->bits),
                          (f == &fields[VFP_FIELD_PROTO]
                           ? " or a protocol name" : ""));
     }
-    *value = x;
     return NULL;
 }
 

@@ -18,12 +18,12 @@
 #include "vfp/rule.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 
 /* Names of layers, groups and rules: 1 to 64 letters, digits, '_', '.' or
  * '-'.  Returns an error message naming 'what', or NULL. */
@@ -48,11 +48,9 @@ vfp_check_name(const char *what, const char *name)
 char *
 vfp_parse_priority(const char *s, uint16_t *priority)
 {
-    char *end;
+    uint64_t x;
 
-    errno = 0;
-    unsigned long x = strtoul(s, &end, 10);
-    if (!*s || *end || errno || x > UINT16_MAX || s[0] == '-') {
+    if (!vfp_parse_uint(s, 10, UINT16_MAX, &x)) {
         return xasprintf("priority \"%s\" is not a number from 0 to 65535 "
                          "(lower is processed first)", s);
     }
