@@ -210,6 +210,7 @@ construct(struct ofproto *ofproto_)
         return ENODEV;
     }
     shash_init(&ofproto->ports);
+    ofproto->timeouts = (struct vfp_conn_timeouts) VFP_CONN_TIMEOUTS_DEFAULT;
     hmap_insert(&all_ofproto_vfps, &ofproto->all_node,
                 hash_string(ofproto->up.name, 0));
 
@@ -327,7 +328,8 @@ port_construct(struct ofport *port_)
                 hash_odp_port(port->odp_port));
     port->tunnel = is_tunnel(port->up.netdev);
     port->mac = vfp_ofport_mac(port);
-    port->vport = vfp_port_create();
+    port->vport = vfp_port_create(netdev_get_name(port->up.netdev));
+    port->vport->conns.timeouts = ofproto->timeouts;
     fwd_changed(ofproto, "port added");
     return 0;
 }
@@ -407,8 +409,64 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
         fwd_changed(ofproto, "port configuration changed");
     }
 
+    /* VFP §9: state tracking stops at a number of connections per port. */
+    unsigned long long int limit = smap_get_ullong(cfg, "vfp-max-connections",
+                                                   VFP_CONN_LIMIT_DEFAULT);
+    if (limit > UINT32_MAX) {
+        VLOG_WARN_RL(&rl, "%s: vfp-max-connections %llu of port %s is more "
+                     "than %"PRIu32, ofproto->up.name, limit,
+                     netdev_get_name(port->up.netdev), UINT32_MAX);
+        limit = UINT32_MAX;
+    }
+    vfp_conns_set_limit(&port->vport->conns, limit);
+
     /* Datapath settings (e.g. pmd-rxq-affinity) work as on any bridge. */
     return dpif_port_set_config(ofproto->backer->dpif, port->odp_port, cfg);
+}
+
+/* Bridge other_config: the connection timeouts, in seconds. */
+static void
+set_other_config(struct ofproto *ofproto_, const struct smap *cfg)
+{
+    struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
+    static const struct vfp_conn_timeouts defaults
+        = VFP_CONN_TIMEOUTS_DEFAULT;
+    struct vfp_conn_timeouts *t = &ofproto->timeouts;
+    const struct {
+        const char *key;
+        long long int *value;
+        long long int def;
+    } keys[] = {
+        { "vfp-tcp-syn-timeout", &t->tcp_syn, defaults.tcp_syn },
+        { "vfp-tcp-established-timeout", &t->tcp_established,
+          defaults.tcp_established },
+        { "vfp-tcp-fin-timeout", &t->tcp_fin, defaults.tcp_fin },
+        { "vfp-tcp-time-wait-timeout", &t->tcp_time_wait,
+          defaults.tcp_time_wait },
+        { "vfp-udp-timeout", &t->udp, defaults.udp },
+        { "vfp-other-timeout", &t->other, defaults.other },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *s = smap_get(cfg, keys[i].key);
+        unsigned long long int secs;
+
+        *keys[i].value = keys[i].def;
+        if (s) {
+            if (str_to_ullong(s, 10, &secs) && secs && secs <= 7 * 86400) {
+                *keys[i].value = secs * 1000;
+            } else {
+                VLOG_WARN_RL(&rl, "%s: ignoring other_config:%s=\"%s\": "
+                             "not a number of seconds from 1 to 604800",
+                             ofproto->up.name, keys[i].key, s);
+            }
+        }
+    }
+
+    struct ofport *ofport;
+    HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
+        vfp_ofport_cast(ofport)->vport->conns.timeouts = *t;
+    }
 }
 
 static int
@@ -855,6 +913,7 @@ const struct ofproto_class ofproto_vfp_class = {
     .port_add = port_add,
     .port_del = port_del,
     .port_set_config = port_set_config,
+    .set_other_config = set_other_config,
     .port_get_stats = port_get_stats,
     .port_dump_start = port_dump_start,
     .port_dump_next = port_dump_next,

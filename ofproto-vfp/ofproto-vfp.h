@@ -50,6 +50,7 @@
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "sset.h"
+#include "vfp/conn.h"
 #include "vfp/group.h"
 
 struct vfp_fwd;
@@ -95,6 +96,8 @@ struct ofproto_vfp {
                                  * ports, which share one datapath port per
                                  * type and UDP port). */
     uint64_t generation;        /* Forwarding generation: see forwarding.h */
+    struct vfp_conn_timeouts timeouts;  /* Bridge other_config:
+                                         * vfp-*-timeout (vfp/conn.h). */
 };
 
 /* A port of a VFP bridge. */

@@ -38,7 +38,9 @@
 #include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/layer.h"
+#include "vfp/parse-util.h"
 #include "vfp/port.h"
+#include "vfp/resource.h"
 #include "vfp/rule.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_policy);
@@ -49,7 +51,7 @@ struct options {
     const char *in_default, *out_default;
     const char *dir, *match, *type, *action;
     bool terminating, stateful;
-    const char *ttl;
+    const char *ttl, *miss;
 };
 
 /* Parses 'argv[0..argc)' into 'opts', accepting the keys in 'allowed'
@@ -86,6 +88,7 @@ parse_options(int argc, const char *argv[], const char *allowed,
                              : !strcmp(key, "type") ? &opts->type
                              : !strcmp(key, "action") ? &opts->action
                              : !strcmp(key, "ttl") ? &opts->ttl
+                             : !strcmp(key, "miss") ? &opts->miss
                              : NULL);
         if (slot) {
             if (*slot) {
@@ -158,7 +161,7 @@ policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
     /* Revalidate before destroying: the last statistics of the UFs that go
      * are credited to the counters of what they went through. */
     vfp_revalidate(ofproto->backer);
-    vfp_layer_destroy(dead_layer);
+    vfp_port_destroy_layer(port->vport, dead_layer);
     vfp_group_destroy(dead_group);
     vfp_rule_destroy(dead_rule);
     VLOG_DBG("%s: policy generation %"PRIu64,
@@ -308,11 +311,52 @@ del_group(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     reply(conn, error);
 }
 
-/* Builds a rule named 'name' from the options in 'argv[0..argc)' of
- * add-rule.  On error, returns a message and stores NULL in '*rulep'. */
+/* Checks what a stateful rule (or not) may do with 'action' on 'port'. */
 static char * OVS_WARN_UNUSED_RESULT
-build_rule(const char *name, int argc, const char *argv[],
-           struct vfp_rule **rulep)
+check_action(const struct vfp_port *port, const struct vfp_rule *rule)
+{
+    const struct vfp_action *action = &rule->action;
+
+    for (size_t i = 0; i < action->n_ops; i++) {
+        const struct vfp_op *op = &action->ops[i];
+
+        if (op->resource) {
+            const struct vfp_resource *res = vfp_port_find_resource(
+                port, op->resource);
+            enum vfp_resource_type type = (op->type == VFP_OP_ENCAP_MAP
+                                           ? VFP_RESOURCE_MAP
+                                           : VFP_RESOURCE_RANGE);
+            if (!res || res->type != type) {
+                return xasprintf("%s: the port has no %s resource %s",
+                                 action->string,
+                                 vfp_resource_type_name(type), op->resource);
+            }
+            if (op->type == VFP_OP_NAT_SRC_RANGE && !rule->stateful) {
+                return xasprintf("%s: src-port=range: needs a stateful rule "
+                                 "(the connection holds the port)",
+                                 action->string);
+            }
+        }
+        if (rule->stateful && op->ht.drop) {
+            return xasprintf("%s: a stateful rule must let packets pass",
+                             action->string);
+        }
+        if (rule->stateful && op->ht.tunnel_op == VFP_TUNNEL_POP) {
+            return xasprintf("%s: decap cannot be stateful: its reverse "
+                             "would need the outer MACs, which the datapath "
+                             "drops; use an encap rule in the other "
+                             "direction", action->string);
+        }
+    }
+    return NULL;
+}
+
+/* Builds a rule named 'name' of 'port' from the options in
+ * 'argv[0..argc)' of add-rule.  On error, returns a message and stores
+ * NULL in '*rulep'. */
+static char * OVS_WARN_UNUSED_RESULT
+build_rule(const struct vfp_port *port, const char *name, int argc,
+           const char *argv[], struct vfp_rule **rulep)
 {
     struct options o;
     char *error;
@@ -321,26 +365,45 @@ build_rule(const char *name, int argc, const char *argv[],
     if ((error = vfp_check_name("rule", name))
         || (error = parse_options(argc, argv,
                                   "priority= match= action= terminating "
-                                  "stateful ttl=", &o))) {
+                                  "stateful ttl= miss=", &o))) {
         return error;
-    }
-    if (o.stateful || o.ttl) {
-        return xstrdup("stateful rules (stateful, ttl=) are not supported "
-                       "yet");
     }
 
     struct vfp_rule *rule = xzalloc(sizeof *rule);
     rule->name = xstrdup(name);
     vfp_counter_init(&rule->stats);
     rule->terminating = o.terminating;
+    rule->stateful = o.stateful;
     error = (o.priority ? vfp_parse_priority(o.priority, &rule->priority)
              : xstrdup("priority=N is required"));
+    if (!error && o.ttl) {
+        uint64_t ttl;
+
+        if (!o.stateful) {
+            error = xstrdup("ttl= applies to stateful rules only");
+        } else if (!vfp_parse_uint(o.ttl, 10, 7 * 24 * 3600, &ttl) || !ttl) {
+            error = xasprintf("ttl \"%s\" is not a number of seconds from 1 "
+                              "to 604800", o.ttl);
+        } else {
+            rule->ttl = ttl * 1000;
+        }
+    }
+    if (!error && o.miss) {
+        if (!strcmp(o.miss, "allow")) {
+            rule->miss_allow = true;
+        } else if (strcmp(o.miss, "drop")) {
+            error = xasprintf("miss \"%s\" is not drop or allow", o.miss);
+        }
+    }
     if (!error && o.match) {
         error = vfp_conditions_parse(o.match, &rule->conds);
     }
     if (!error) {
         error = (o.action ? vfp_action_parse(o.action, &rule->action)
                  : xstrdup("action=ACTIONS is required"));
+    }
+    if (!error) {
+        error = check_action(port, rule);
     }
     if (error) {
         vfp_rule_destroy(rule);
@@ -374,7 +437,8 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
     char *error;
 
     if ((error = find_objects(argv, &port, &layer, &group))
-        || (error = build_rule(argv[4], argc - 5, argv + 5, &rule))) {
+        || (error = build_rule(port->vport, argv[4], argc - 5, argv + 5,
+                               &rule))) {
         reply(conn, error);
         return;
     }
@@ -491,8 +555,8 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
         }
         if (n && words[0][0] != '#') {
             struct vfp_rule *rule;
-            char *e = build_rule(words[0], n - 1, (const char **) words + 1,
-                                 &rule);
+            char *e = build_rule(port->vport, words[0], n - 1,
+                                 (const char **) words + 1, &rule);
             if (!e) {
                 e = vfp_group_add_rule(new, rule);
                 if (e) {
@@ -567,6 +631,13 @@ rule_json(const struct vfp_rule *rule)
     json_object_put_string(json, "action", rule->action.string);
     json_object_put(json, "terminating",
                     json_boolean_create(rule->terminating));
+    json_object_put(json, "stateful", json_boolean_create(rule->stateful));
+    if (rule->ttl) {
+        json_object_put(json, "ttl", json_integer_create(rule->ttl / 1000));
+    }
+    if (rule->miss_allow) {
+        json_object_put_string(json, "miss", "allow");
+    }
     return json;
 }
 
@@ -760,7 +831,8 @@ vfp_policy_unixctl_init(void)
                              del_group, NULL);
     unixctl_command_register("vfp/add-rule", "PORT LAYER GROUP RULE "
                              "priority=N [match=CONDS] action=ACTIONS "
-                             "[terminating]", 4, 10, add_rule, NULL);
+                             "[terminating] [stateful] [ttl=SECONDS] "
+                             "[miss=drop|allow]", 4, 12, add_rule, NULL);
     unixctl_command_register("vfp/del-rule", "PORT LAYER GROUP RULE", 4, 4,
                              del_rule, NULL);
     unixctl_command_register("vfp/replace-group", "PORT LAYER GROUP RULES",

@@ -49,6 +49,28 @@ VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
 
 #define FLOW_BATCH 64
 
+/* Feeds what the datapath saw of 'uf' since the last pass to its
+ * connections, and expires those that are over. */
+static void
+uf_update_conns(const struct vfp_uf *uf, const struct dpif_flow_stats *stats,
+                bool active, long long int now)
+{
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        const struct vfp_proc_conn *pc = &uf->conns[i];
+
+        if (vfp_conn_is_dead(pc->conn)) {
+            continue;
+        }
+        if (active) {
+            vfp_conn_used(pc->conn, pc->dir, stats->tcp_flags,
+                          MAX(stats->used, uf->created));
+        }
+        if (now >= vfp_conn_expiry(pc->conn, &pc->port->conns.timeouts)) {
+            vfp_conn_kill(pc->port, pc->conn);
+        }
+    }
+}
+
 static bool
 uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
               const struct dpif_flow_stats *stats, long long int now)
@@ -71,7 +93,29 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
             return false;
         }
     }
+
+    /* A UF lives no longer than its connections, and leaves closing ones
+     * to the slow path (a new SYN must be seen). */
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        const struct vfp_conn *c = uf->conns[i].conn;
+
+        if (vfp_conn_is_dead(c)
+            || vfp_conn_get_state(c) >= VFP_CONN_TIME_WAIT) {
+            return false;
+        }
+    }
     return true;
+}
+
+/* Expires the connections of 'backer''s ports that no UF kept alive. */
+static void
+sweep_conns(struct vfp_backer *backer, long long int now)
+{
+    struct vfp_ofport *port;
+
+    HMAP_FOR_EACH (port, odp_node, &backer->odp_to_ofport) {
+        vfp_conns_sweep(port->vport, now);
+    }
 }
 
 void
@@ -98,9 +142,13 @@ vfp_revalidate(struct vfp_backer *backer)
                                             f->pmd_id);
 
             if (uf) {
+                bool active = f->stats.n_packets > uf->stats.n_packets;
+
+                uf_update_conns(uf, &f->stats, active, start);
+
                 /* Credit what the datapath counted since the last pass to
                  * everything the UF goes through. */
-                if (f->stats.n_packets > uf->stats.n_packets) {
+                if (active) {
                     uint64_t packets = f->stats.n_packets
                                        - uf->stats.n_packets;
                     uint64_t bytes = f->stats.n_bytes - uf->stats.n_bytes;
@@ -154,6 +202,7 @@ vfp_revalidate(struct vfp_backer *backer)
         }
     }
 
+    sweep_conns(backer, start);
     backer->next_revalidation = time_msec() + MIN(VFP_REVALIDATE_INTERVAL,
                                                   ofproto_max_idle);
 }

@@ -34,7 +34,9 @@
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
 #include "unixctl.h"
+#include "timeval.h"
 #include "util.h"
+#include "vfp/flow-table.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
@@ -102,6 +104,18 @@ vfp_trace_layer(const struct vfp_layer_result *result,
     } else {
         json_object_put(json, "group", json_null_create());
         json_object_put(json, "rule", json_null_create());
+    }
+    if (result->half) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        vfp_tuple_format(&result->half->key, &s);
+        json_object_put(json, "layer_flow",
+                        json_string_create_nocopy(ds_steal_cstr(&s)));
+    } else if (result->rule && result->rule->stateful && !result->ht.drop) {
+        json_object_put(json, "creates_flow", json_boolean_create(true));
+    }
+    if (result->miss) {
+        json_object_put(json, "miss", json_boolean_create(true));
     }
     json_object_put(json, "ht", ht_json(&result->ht));
     json_object_put(json, "packet", (result->ht.drop ? json_null_create()
@@ -213,11 +227,14 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     } else {
         /* Toward the VM: the port's inbound layers only. */
         struct flow in_flow = flow;
+        struct vfp_proc proc;
         struct vfp_ht ht;
 
+        vfp_proc_init(&proc, false, time_msec());
         vfp_trace_stage(&trace, port->odp_port, VFP_DIR_IN);
         bool pass = vfp_port_process(port->vport, VFP_DIR_IN, &in_flow, &ht,
-                                     vfp_trace_layer, &trace);
+                                     vfp_trace_layer, &trace, &proc);
+        vfp_proc_destroy(&proc);
         vfp_trace_stage_done(&trace, &ht, pass);
         if (pass) {
             struct flow base = flow;

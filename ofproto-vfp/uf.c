@@ -31,6 +31,10 @@ uf_hash(const ovs_u128 *ufid, unsigned pmd_id)
 static void
 uf_free(struct vfp_uf *uf)
 {
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        vfp_conn_unref(uf->conns[i].conn);
+    }
+    free(uf->conns);
     free(uf->ports);
     free(uf->counters);
     free(uf);
@@ -41,6 +45,7 @@ vfp_uf_info_destroy(struct vfp_uf_info *info)
 {
     free(info->ports);
     free(info->counters);
+    vfp_proc_destroy(&info->proc);
 }
 
 void
@@ -101,6 +106,15 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->counters = xmemdup(info->counters,
                                info->n_counters * sizeof *uf->counters);
         uf->n_counters = info->n_counters;
+        uf->conns = xmemdup(info->proc.conns,
+                            info->proc.n_conns * sizeof *uf->conns);
+        uf->n_conns = info->proc.n_conns;
+        for (size_t i = 0; i < uf->n_conns; i++) {
+            struct vfp_proc_conn *pc = &uf->conns[i];
+
+            ovs_refcount_ref(&pc->conn->ref_cnt);
+            vfp_conn_set_uf(pc->port, pc->conn, pc->dir, ufid);
+        }
         cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
         inserted = true;
     }
@@ -114,6 +128,14 @@ vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
     ovs_mutex_lock(&table->mutex);
     cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
     ovs_mutex_unlock(&table->mutex);
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        struct vfp_proc_conn *pc = &uf->conns[i];
+
+        if (ovs_u128_equals(pc->conn->uf[pc->dir], uf->ufid)) {
+            static const ovs_u128 zero;
+            vfp_conn_set_uf(pc->port, pc->conn, pc->dir, &zero);
+        }
+    }
     ovsrcu_postpone(uf_free, uf);
 }
 

@@ -38,6 +38,7 @@
 #include "dpif.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
+#include "vfp/port.h"
 
 /* A port whose layers a UF went through, and their generation then. */
 struct vfp_uf_port {
@@ -56,6 +57,9 @@ struct vfp_uf {
     size_t n_ports;
     struct vfp_counter **counters;  /* What the UF's packets count in. */
     size_t n_counters;
+    struct vfp_proc_conn *conns;    /* Its connections (vfp/conn.h), with
+                                     * a reference each. */
+    size_t n_conns;
 
     /* Main thread only (revalidator). */
     struct dpif_flow_stats stats;
@@ -78,6 +82,7 @@ struct vfp_uf_info {
     size_t n_ports;
     struct vfp_counter **counters;
     size_t n_counters, allocated_counters;
+    struct vfp_proc proc;       /* Connections, and whether to cache. */
 };
 
 void vfp_uf_info_destroy(struct vfp_uf_info *);

@@ -44,7 +44,9 @@
 #include "openvswitch/vlog.h"
 #include "ovs-numa.h"
 #include "ovs-thread.h"
+#include "timeval.h"
 #include "vfp/counter.h"
+#include "vfp/flow-table.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
@@ -112,7 +114,16 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
     struct vfp_rule *rule = CONST_CAST(struct vfp_rule *, result->rule);
 
     add_counter(ctx->info, &layer->stats[ctx->dir]);
-    if (rule) {
+    if (result->half) {
+        struct vfp_flow_half *half = CONST_CAST(struct vfp_flow_half *,
+                                                result->half);
+        struct vfp_flow *f = vfp_flow_from_half(half);
+
+        add_counter(ctx->info, &half->stats);
+        if (f->context) {
+            add_counter(ctx->info, f->context);
+        }
+    } else if (rule) {
         add_counter(ctx->info, &rule->stats);
         if (rule->context) {
             add_counter(ctx->info, rule->context);
@@ -206,9 +217,12 @@ must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * the datapath actions to 'odp_actions': for each destination, what turns
  * the packet into what that port's layers made of it, then the output.
  * Fills 'info' with the ports whose layers were consulted, with their
- * generations, and the counters the UF's packets count in; the caller
- * frees it with vfp_uf_info_destroy().  Reports each step to 'trace', if
- * nonnull.  No side effects. */
+ * generations, the counters the UF's packets count in, and the packet's
+ * connections; the caller frees it with vfp_uf_info_destroy().
+ *
+ * Without 'trace', this is the slow path: connections and layer flows are
+ * recorded, resources taken, events raised.  With 'trace', each step is
+ * reported to it, and there are no side effects. */
 void
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                    const struct flow *flow, struct ofpbuf *odp_actions,
@@ -220,6 +234,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
     memset(info, 0, sizeof *info);
     info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
+    vfp_proc_init(&info->proc, !trace, time_msec());
 
     if (must_pop(fwd, in, flow)) {
         /* Decapsulation costs a second datapath pass: the datapath
@@ -233,7 +248,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
     add_port(&ctx, in, VFP_DIR_OUT);
     bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
-                                 layer_done, &ctx);
+                                 layer_done, &ctx, &info->proc);
     vfp_trace_stage_done(trace, &ht, pass);
     if (!pass) {
         return;
@@ -267,7 +282,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
         add_port(&ctx, dst, VFP_DIR_IN);
         pass = vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht,
-                                layer_done, &ctx);
+                                layer_done, &ctx, &info->proc);
         vfp_trace_stage_done(trace, &ht, pass);
         if (!pass) {
             continue;
@@ -319,7 +334,11 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     int error = 0;
-    if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
+    if (info.proc.refused || info.proc.closing) {
+        /* Refused connections must not take memory; closing ones are
+         * watched packet by packet (a new SYN starts over). */
+        error = ENOSPC;
+    } else if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
                      "new connections without installing them",
                      backer->type, ofproto_flow_limit);

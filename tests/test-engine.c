@@ -58,7 +58,7 @@ add_rule(struct vfp_group *group, int i, const char *conds,
 static struct vfp_port *
 make_port(int n_layers, int n_rules)
 {
-    struct vfp_port *port = vfp_port_create();
+    struct vfp_port *port = vfp_port_create("test");
     struct vfp_conditions none = { NULL, 0 };
 
     for (int l = 0; l < n_layers; l++) {
@@ -103,7 +103,8 @@ measure(const struct vfp_port *port, int n_rules)
     for (int i = 0; i < N; i++) {
         struct flow f = flows[i % N_FLOWS];
         struct vfp_ht ht;
-        passed += vfp_port_process(port, VFP_DIR_OUT, &f, &ht, NULL, NULL);
+        passed += vfp_port_process(port, VFP_DIR_OUT, &f, &ht, NULL, NULL,
+                                   NULL);
     }
     long long int elapsed = time_msec() - start;
     ovs_assert(passed == N);
@@ -143,7 +144,7 @@ test_engine_benchmark(struct ovs_cmdl_context *ctx OVS_UNUSED)
 static void
 test_engine_order(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
-    struct vfp_port *port = vfp_port_create();
+    struct vfp_port *port = vfp_port_create("test");
     struct vfp_conditions none = { NULL, 0 };
 
     for (int l = 0; l < 3; l++) {
@@ -178,7 +179,7 @@ test_engine_order(struct ovs_cmdl_context *ctx OVS_UNUSED)
         f.nw_proto = IPPROTO_UDP;
         f.tp_src = htons(dir ? 1000 : 2000);
         assert(vfp_port_process(port, dir ? VFP_DIR_OUT : VFP_DIR_IN, &f,
-                                &ht, NULL, NULL));
+                                &ht, NULL, NULL, NULL));
         assert(ntohs(f.tp_src) == (dir ? 1003 : 2003));
     }
     vfp_port_destroy(port);

@@ -26,7 +26,11 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
+#include "vfp/event.h"
 #include "vfp/parse-util.h"
+#include "vfp/port.h"
+#include "vfp/resource.h"
+#include "vfp/tuple.h"
 
 /* Splits 's' at top-level commas (outside parentheses) into a malloc'd
  * array of malloc'd strings. */
@@ -96,7 +100,7 @@ parse_port(const char *op, const char *key, const char *value, ovs_be16 *port)
 static char * OVS_WARN_UNUSED_RESULT
 parse_assignments(const char *op, const char *args, bool is_nat,
                   struct vfp_ht *ht, struct vfp_nat_dst **dsts,
-                  size_t *n_dsts)
+                  size_t *n_dsts, char **range)
 {
     size_t n;
     char **kvs = split_top_level(args, &n);
@@ -156,6 +160,15 @@ parse_assignments(const char *op, const char *args, bool is_nat,
                 }
             }
             free_parts(ips, n_ips);
+        } else if (is_nat && !strcmp(key, "src-port")
+                   && !strncmp(value, "range:", 6)) {
+            if (!value[6]) {
+                error = xasprintf("%s: src-port=range:NAME needs the name "
+                                  "of a range resource", op);
+            } else {
+                free(*range);
+                *range = xstrdup(value + 6);
+            }
         } else if (!strcmp(key, "src-port") || !strcmp(key, "dst-port")) {
             ovs_be16 port = 0;
             error = parse_port(op, key, value, &port);
@@ -204,10 +217,13 @@ parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
     return error;
 }
 
-/* encap(TYPE,key=N,src-ip=A,dst-ip=B,src-mac=M,dst-mac=M): TYPE is vxlan,
- * or gre or nvgre (GRE with a key, carrying Ethernet: NVGRE's format). */
+/* encap(TYPE,key=N,src-ip=A,dst-ip=B,src-mac=M,dst-mac=M[,map=NAME]): TYPE
+ * is vxlan, or gre or nvgre (GRE with a key, carrying Ethernet: NVGRE's
+ * format).  With map=NAME, key, dst-ip and dst-mac may come from the map
+ * ('*map' and '*have' say which were given). */
 static char * OVS_WARN_UNUSED_RESULT
-parse_encap(const char *op, const char *args, struct vfp_ht *ht)
+parse_encap(const char *op, const char *args, struct vfp_ht *ht, char **map,
+            int *havep)
 {
     size_t n;
     char **parts = split_top_level(args, &n);
@@ -266,15 +282,27 @@ parse_encap(const char *op, const char *args, struct vfp_ht *ht)
                 e->eth_dst = mac;
                 have |= DST_MAC;
             }
+        } else if (!strcmp(parts[i], "map") && *value) {
+            free(*map);
+            *map = xstrdup(value);
         } else {
             error = xasprintf("%s: \"%s\" is not a parameter of encap (key, "
-                              "src-ip, dst-ip, src-mac, dst-mac)", op,
+                              "src-ip, dst-ip, src-mac, dst-mac, map)", op,
                               parts[i]);
         }
     }
-    if (!error && have != (KEY | SRC_IP | DST_IP | SRC_MAC | DST_MAC)) {
+    if (!error && *map) {
+        if ((have & (SRC_IP | SRC_MAC)) != (SRC_IP | SRC_MAC)) {
+            error = xasprintf("%s: encap with a map needs src-ip and "
+                              "src-mac", op);
+        }
+        *havep = ((have & KEY ? VFP_ENCAP_HAVE_KEY : 0)
+                  | (have & DST_IP ? VFP_ENCAP_HAVE_DST_IP : 0)
+                  | (have & DST_MAC ? VFP_ENCAP_HAVE_DST_MAC : 0));
+    } else if (!error
+               && have != (KEY | SRC_IP | DST_IP | SRC_MAC | DST_MAC)) {
         error = xasprintf("%s: encap needs key, src-ip, dst-ip, src-mac and "
-                          "dst-mac", op);
+                          "dst-mac (or map=NAME)", op);
     }
     if (!error) {
         ht->tunnel_op = VFP_TUNNEL_PUSH;
@@ -316,15 +344,34 @@ parse_op(const char *s, struct vfp_action *action)
     } else if (!strcmp(s, "decap")) {
         op.ht.tunnel_op = VFP_TUNNEL_POP;
     } else if ((args = op_args(s, "encap"))) {
-        error = parse_encap(s, args, &op.ht);
+        error = parse_encap(s, args, &op.ht, &op.resource, &op.encap_have);
         free(args);
+        if (op.resource) {
+            op.type = VFP_OP_ENCAP_MAP;
+        }
     } else if ((args = op_args(s, "set"))) {
-        error = parse_assignments(s, args, false, &op.ht, NULL, NULL);
+        error = parse_assignments(s, args, false, &op.ht, NULL, NULL, NULL);
         free(args);
     } else if ((args = op_args(s, "nat"))) {
+        char *range = NULL;
+
         error = parse_assignments(s, args, true, &op.ht, &op.dsts,
-                                  &op.n_dsts);
+                                  &op.n_dsts, &range);
         free(args);
+        if (!error && range) {
+            /* The fixed part first, then the port. */
+            action->ops = xrealloc(action->ops, (action->n_ops + 1)
+                                   * sizeof *action->ops);
+            action->ops[action->n_ops++] = op;
+            op = (struct vfp_op) { .type = VFP_OP_NAT_SRC_RANGE,
+                                   .dsts = op.dsts, .n_dsts = op.n_dsts,
+                                   .resource = range };
+            action->ops[action->n_ops - 1].dsts = NULL;
+            action->ops[action->n_ops - 1].n_dsts = 0;
+            vfp_ht_init(&op.ht);
+            range = NULL;
+        }
+        free(range);
         if (!error && op.n_dsts) {
             /* The fixed part first, then the chosen destination. */
             action->ops = xrealloc(action->ops, (action->n_ops + 1)
@@ -361,6 +408,7 @@ parse_op(const char *s, struct vfp_action *action)
 
     if (error) {
         free(op.dsts);
+        free(op.resource);
         return error;
     }
     action->ops = xrealloc(action->ops,
@@ -405,6 +453,7 @@ vfp_action_destroy(struct vfp_action *action)
 {
     for (size_t i = 0; i < action->n_ops; i++) {
         free(action->ops[i].dsts);
+        free(action->ops[i].resource);
     }
     free(action->ops);
     free(action->counter);
@@ -412,11 +461,136 @@ vfp_action_destroy(struct vfp_action *action)
     memset(action, 0, sizeof *action);
 }
 
+bool
+vfp_action_uses_resource(const struct vfp_action *action, const char *name,
+                         enum vfp_op_type *type)
+{
+    for (size_t i = 0; i < action->n_ops; i++) {
+        const struct vfp_op *op = &action->ops[i];
+
+        if (op->resource && !strcmp(op->resource, name)) {
+            *type = op->type;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+raise_miss(struct vfp_action_env *env, struct vfp_resource *res,
+           const char *type, const char *resource, const char *detail)
+{
+    env->miss = true;
+    if (env->commit) {
+        if (res) {
+            vfp_resource_count_miss(res);
+        }
+        vfp_event_raise(env->port_name, type, resource, detail);
+    }
+}
+
+/* SNAT: the connection's source port from the range resource of 'op'. */
+static bool
+nat_src_range(const struct vfp_op *op, const struct flow *flow,
+              struct vfp_action_env *env, struct vfp_ht *ht)
+{
+    struct vfp_resource *res = vfp_port_find_resource(env->port,
+                                                      op->resource);
+    struct vfp_tuple t;
+    uint16_t port;
+
+    if (!res || res->type != VFP_RESOURCE_RANGE
+        || !vfp_tuple_from_flow(flow, &t)) {
+        raise_miss(env, res, "range-exhausted", op->resource,
+                   !res ? "no such resource" : "not an IP packet");
+        return false;
+    }
+    if (!env->commit) {
+        port = vfp_range_candidate(res, &t);
+    } else if (env->range) {
+        /* One port per connection and layer. */
+        port = env->nat_port;
+    } else if (vfp_range_alloc(res, &t, &port)) {
+        env->range = res;
+        env->nat_port = port;
+    } else {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        vfp_tuple_format(&t, &s);
+        raise_miss(env, res, "range-exhausted", op->resource, ds_cstr(&s));
+        ds_destroy(&s);
+        return false;
+    }
+
+    struct vfp_ht nat;
+    vfp_ht_init(&nat);
+    vfp_ht_set_tp_src(&nat, htons(port));
+    vfp_ht_compose(ht, ht, &nat);
+    return true;
+}
+
+/* VNET: the outer header for the packet's destination from the map of
+ * 'op'. */
+static bool
+encap_map(const struct vfp_op *op, const struct flow *flow,
+          struct vfp_action_env *env, struct vfp_ht *ht)
+{
+    struct vfp_resource *res = vfp_port_find_resource(env->port,
+                                                      op->resource);
+    struct vfp_ht encap = op->ht;
+    struct vfp_tuple t;
+    int have = op->encap_have;
+    char detail[INET6_ADDRSTRLEN + 32];
+
+    if (!res || res->type != VFP_RESOURCE_MAP
+        || !vfp_tuple_from_flow(flow, &t)) {
+        raise_miss(env, res, "map-miss", op->resource,
+                   !res ? "no such resource" : "not an IP packet");
+        return false;
+    }
+
+    const struct vfp_mapping *m = vfp_map_lookup(res, &t.dst);
+    if (m) {
+        if (m->has_key) {
+            encap.encap.key = m->key;
+            have |= VFP_ENCAP_HAVE_KEY;
+        }
+        if (m->has_ip) {
+            encap.encap.ip_dst = m->ip;
+            have |= VFP_ENCAP_HAVE_DST_IP;
+        }
+        if (m->has_mac) {
+            encap.encap.eth_dst = m->mac;
+            have |= VFP_ENCAP_HAVE_DST_MAC;
+        }
+    }
+    if (have != (VFP_ENCAP_HAVE_KEY | VFP_ENCAP_HAVE_DST_IP
+                 | VFP_ENCAP_HAVE_DST_MAC)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        if (t.ipv6) {
+            ipv6_format_addr(&t.dst, &s);
+        } else {
+            ds_put_format(&s, IP_FMT,
+                          IP_ARGS(in6_addr_get_mapped_ipv4(&t.dst)));
+        }
+        snprintf(detail, sizeof detail, "%s%s", ds_cstr(&s),
+                 m ? " (entry incomplete)" : "");
+        ds_destroy(&s);
+        raise_miss(env, res, "map-miss", op->resource, detail);
+        return false;
+    }
+    vfp_ht_compose(ht, ht, &encap);
+    return true;
+}
+
 /* Returns in 'ht' the HT that 'action' applies to a packet with headers
- * 'flow' (as the layer sees it). */
+ * 'flow' (as the layer sees it), in the context 'env'.  A resource lookup
+ * that misses sets 'env->miss' (and raises an event if 'env->commit'); the
+ * HT is then incomplete, for the caller to replace. */
 void
 vfp_action_to_ht(const struct vfp_action *action, const struct flow *flow,
-                 struct vfp_ht *ht)
+                 struct vfp_action_env *env, struct vfp_ht *ht)
 {
     vfp_ht_init(ht);
     for (size_t i = 0; i < action->n_ops; i++) {
@@ -424,7 +598,7 @@ vfp_action_to_ht(const struct vfp_action *action, const struct flow *flow,
 
         if (op->type == VFP_OP_HT) {
             vfp_ht_compose(ht, ht, &op->ht);
-        } else {
+        } else if (op->type == VFP_OP_NAT_DST) {
             /* Balance by the connection's 5-tuple, which is the same for
              * every packet of it. */
             const struct vfp_nat_dst *d
@@ -438,6 +612,14 @@ vfp_action_to_ht(const struct vfp_action *action, const struct flow *flow,
                 vfp_ht_set_nw_dst(&nat, d->ip4);
             }
             vfp_ht_compose(ht, ht, &nat);
+        } else if (op->type == VFP_OP_NAT_SRC_RANGE) {
+            if (!nat_src_range(op, flow, env, ht)) {
+                return;
+            }
+        } else if (op->type == VFP_OP_ENCAP_MAP) {
+            if (!encap_map(op, flow, env, ht)) {
+                return;
+            }
         }
     }
 }

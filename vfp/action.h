@@ -31,13 +31,20 @@
  *   nat(KEY=VALUE[,...])         rewrite addresses: src-ip src-port dst-ip
  *                                dst-port; dst-ip may list several
  *                                addresses, "10.0.0.5|10.0.0.6", one chosen
- *                                per connection by flow hash
+ *                                per connection by flow hash;
+ *                                src-port=range:NAME takes a port from the
+ *                                port's range resource NAME per connection
+ *                                (Ananta SNAT; stateful rules only)
  *   push-vlan(VID[,pcp=PCP])     push an 802.1Q tag
  *   pop-vlan                     pop the outer tag
  *   encap(TYPE,key=N,src-ip=A,dst-ip=B,src-mac=M,dst-mac=M)
  *                                push an outer header: TYPE vxlan, or
  *                                nvgre (= gre: GRE with a key, carrying
- *                                Ethernet); outer IPv4 addresses and MACs
+ *                                Ethernet); outer IPv4 addresses and MACs;
+ *                                with map=NAME, the key, dst-ip and dst-mac
+ *                                that the port's map resource NAME gives for
+ *                                the packet's destination IP override those
+ *                                given (VNET CA -> PA)
  *   decap                        pop the outer header
  *   count(NAME)                  count the packets in NAME (context only)
  *
@@ -48,12 +55,24 @@
 #include "compiler.h"
 #include "vfp/ht.h"
 
+struct vfp_port;
+struct vfp_resource;
+
 struct ds;
 struct flow;
 
 enum vfp_op_type {
     VFP_OP_HT,                  /* A fixed HT: allow, block, set, vlan. */
     VFP_OP_NAT_DST,             /* Destination chosen per connection. */
+    VFP_OP_NAT_SRC_RANGE,       /* Source port from a range resource. */
+    VFP_OP_ENCAP_MAP,           /* Encap completed from a map resource. */
+};
+
+/* Encap parameters given in an encap(...,map=NAME). */
+enum {
+    VFP_ENCAP_HAVE_KEY = 1 << 0,
+    VFP_ENCAP_HAVE_DST_IP = 1 << 1,
+    VFP_ENCAP_HAVE_DST_MAC = 1 << 2,
 };
 
 struct vfp_nat_dst {
@@ -67,6 +86,9 @@ struct vfp_op {
     struct vfp_ht ht;                   /* VFP_OP_HT. */
     struct vfp_nat_dst *dsts;           /* VFP_OP_NAT_DST. */
     size_t n_dsts;
+    char *resource;                     /* VFP_OP_NAT_SRC_RANGE,
+                                         * VFP_OP_ENCAP_MAP. */
+    int encap_have;                     /* VFP_OP_ENCAP_MAP. */
 };
 
 struct vfp_action {
@@ -79,7 +101,24 @@ struct vfp_action {
 char *vfp_action_parse(const char *, struct vfp_action *)
     OVS_WARN_UNUSED_RESULT;
 void vfp_action_destroy(struct vfp_action *);
+bool vfp_action_uses_resource(const struct vfp_action *, const char *name,
+                              enum vfp_op_type *);
+
+/* What an action may use, and what it reports, beyond the packet. */
+struct vfp_action_env {
+    const struct vfp_port *port;        /* Whose resources. */
+    const char *port_name;
+    bool commit;                        /* Take ports, raise events (the
+                                         * slow path), or only tell what
+                                         * would be (trace). */
+
+    /* Out. */
+    struct vfp_resource *range;         /* A port was taken from it... */
+    uint16_t nat_port;                  /* ...this one. */
+    bool miss;                          /* A resource lookup missed. */
+};
+
 void vfp_action_to_ht(const struct vfp_action *, const struct flow *,
-                      struct vfp_ht *);
+                      struct vfp_action_env *, struct vfp_ht *);
 
 #endif /* vfp/action.h */

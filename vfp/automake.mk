@@ -5,7 +5,13 @@ vfp_libvfp_la_SOURCES = \
 	vfp/action.h \
 	vfp/condition.c \
 	vfp/condition.h \
+	vfp/conn.c \
+	vfp/conn.h \
 	vfp/engine.c \
+	vfp/event.c \
+	vfp/event.h \
+	vfp/flow-table.c \
+	vfp/flow-table.h \
 	vfp/group.c \
 	vfp/group.h \
 	vfp/ht.c \
@@ -15,7 +21,11 @@ vfp_libvfp_la_SOURCES = \
 	vfp/parse-util.h \
 	vfp/port.c \
 	vfp/port.h \
+	vfp/resource.c \
+	vfp/resource.h \
 	vfp/rule.c \
 	vfp/rule.h \
+	vfp/tuple.c \
+	vfp/tuple.h \
 	vfp/ufid.c \
 	vfp/ufid.h

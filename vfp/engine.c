@@ -21,33 +21,181 @@
 
 #include <config.h>
 
+#include <stdlib.h>
+
 #include "flow.h"
+#include "util.h"
+#include "vfp/action.h"
+#include "vfp/conn.h"
+#include "vfp/flow-table.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
+#include "vfp/resource.h"
+#include "vfp/rule.h"
+
+void
+vfp_proc_init(struct vfp_proc *proc, bool commit, long long int now)
+{
+    memset(proc, 0, sizeof *proc);
+    proc->commit = commit;
+    proc->now = now;
+}
+
+/* Drops the references 'proc' holds. */
+void
+vfp_proc_destroy(struct vfp_proc *proc)
+{
+    for (size_t i = 0; i < proc->n_conns; i++) {
+        vfp_conn_unref(proc->conns[i].conn);
+    }
+    free(proc->conns);
+}
+
+/* Takes over the caller's reference to 'conn'. */
+static void
+proc_add_conn(struct vfp_proc *proc, struct vfp_port *port,
+              struct vfp_conn *conn, enum vfp_dir dir)
+{
+    for (size_t i = 0; i < proc->n_conns; i++) {
+        if (proc->conns[i].conn == conn && proc->conns[i].dir == dir) {
+            vfp_conn_unref(conn);
+            return;
+        }
+    }
+    if (proc->n_conns >= proc->allocated_conns) {
+        proc->conns = x2nrealloc(proc->conns, &proc->allocated_conns,
+                                 sizeof *proc->conns);
+    }
+    proc->conns[proc->n_conns++] = (struct vfp_proc_conn) {
+        conn, port, dir };
+    if (vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
+        proc->closing = true;
+    }
+}
+
+/* Layer flows made while a packet crosses a port, waiting for the packet to
+ * come through. */
+struct pending {
+    struct vfp_flow **flows;
+    size_t n, allocated;
+    uint32_t ttl;               /* Smallest nonzero TTL of their rules. */
+};
+
+static void
+pending_release(struct pending *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        vfp_flow_release(p->flows[i]);
+        vfp_flow_free(p->flows[i]);
+    }
+    free(p->flows);
+}
+
+/* After 'layer' acted on a packet (in 'before', out 'after') as 'result'
+ * says, in the context 'env': records what the slow path must keep. */
+static void
+layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
+                   enum vfp_dir dir, const struct flow *before,
+                   const struct flow *after,
+                   const struct vfp_layer_result *result,
+                   struct vfp_action_env *env, struct vfp_proc *proc,
+                   struct pending *pending)
+{
+    struct vfp_tuple t;
+
+    if (result->half) {
+        struct vfp_conn *conn = vfp_flow_from_half(result->half)->conn;
+        if (vfp_conn_try_ref(conn)) {
+            proc_add_conn(proc, port, conn, dir);
+        }
+    } else if (result->rule && result->rule->stateful && !result->miss
+               && !result->ht.drop && vfp_tuple_from_flow(before, &t)
+               && vfp_tuple_from_flow(after, &t)) {
+        struct vfp_flow *f = vfp_flow_create(layer, dir, before, after,
+                                             &result->ht);
+
+        f->range = env->range;
+        f->nat_port = env->nat_port;
+        f->context = result->rule->context;
+        env->range = NULL;
+        if (pending->n >= pending->allocated) {
+            pending->flows = x2nrealloc(pending->flows, &pending->allocated,
+                                        sizeof *pending->flows);
+        }
+        pending->flows[pending->n++] = f;
+        if (result->rule->ttl
+            && (!pending->ttl || result->rule->ttl < pending->ttl)) {
+            pending->ttl = result->rule->ttl;
+        }
+    }
+    if (env->range) {
+        /* Taken, then not kept (the packet was dropped). */
+        vfp_range_release(env->range, env->nat_port);
+    }
+}
 
 bool
-vfp_port_process(const struct vfp_port *port, enum vfp_dir dir,
+vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
                  struct flow *flow, struct vfp_ht *composite,
                  void (*cb)(const struct vfp_layer_result *,
                             const struct flow *after, void *aux),
-                 void *aux)
+                 void *aux, struct vfp_proc *proc)
 {
+    struct vfp_port *port = CONST_CAST(struct vfp_port *, port_);
     const struct vfp_layers *layers = vfp_port_layers(port);
+    bool commit = proc && proc->commit;
+    struct pending pending = { .flows = NULL };
+    struct vfp_tuple vm_side;
+    bool is_ip = vfp_tuple_from_flow(flow, &vm_side);
 
     vfp_ht_init(composite);
     for (size_t i = 0; i < layers->n; i++) {
         size_t idx = dir == VFP_DIR_OUT ? i : layers->n - 1 - i;
+        const struct vfp_layer *layer = layers->layers[idx];
+        struct vfp_action_env env = {
+            .port = port, .port_name = port->name, .commit = commit,
+        };
         struct vfp_layer_result result;
+        struct flow before;
 
-        vfp_layer_process(layers->layers[idx], dir, flow, &result);
+        if (commit) {
+            before = *flow;
+        }
+        vfp_layer_process(layer, dir, flow, proc ? &env : NULL, &result);
         vfp_ht_compose(composite, composite, &result.ht);
         bool pass = vfp_ht_apply(&result.ht, flow);
+        if (commit) {
+            layer_side_effects(port, layer, dir, &before, flow, &result,
+                               &env, proc, &pending);
+        }
         if (cb) {
             cb(&result, flow, aux);
         }
         if (!pass) {
+            pending_release(&pending);
             return false;
         }
+    }
+
+    struct vfp_tuple after;
+    if (commit && layers->n && is_ip && vfp_tuple_from_flow(flow, &after)) {
+        /* The connection, keyed as the VM sends it (VFP §6.4.1). */
+        if (dir == VFP_DIR_IN) {
+            vfp_tuple_reverse(&after, &vm_side);
+        }
+        struct vfp_conn *conn = vfp_conn_commit(
+            port, port->name, &vm_side, dir, ntohs(flow->tcp_flags),
+            pending.flows, pending.n, pending.ttl, proc->now);
+        free(pending.flows);
+        if (!conn) {
+            proc->refused = true;
+            vfp_ht_init(composite);
+            composite->drop = true;
+            return false;
+        }
+        proc_add_conn(proc, port, conn, dir);
+    } else {
+        pending_release(&pending);
     }
     return true;
 }

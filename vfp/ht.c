@@ -303,3 +303,74 @@ vfp_ht_format(const struct vfp_ht *ht, struct ds *s)
     }
 #undef SEP
 }
+
+/* Drops from 'ht' the rewrites of IP addresses and L4 ports, which layer
+ * flows hold as tuples (vfp/flow-table.h). */
+void
+vfp_ht_clear_tuple(struct vfp_ht *ht)
+{
+    struct flow *m = &ht->mask.masks;
+
+    m->nw_src = m->nw_dst = 0;
+    memset(&m->ipv6_src, 0, sizeof m->ipv6_src);
+    memset(&m->ipv6_dst, 0, sizeof m->ipv6_dst);
+    m->tp_src = m->tp_dst = 0;
+
+    const uint64_t *words = (const uint64_t *) m;
+    size_t idx;
+    FLOWMAP_FOR_EACH_INDEX (idx, ht->map) {
+        if (!words[idx]) {
+            flowmap_clear(&ht->map, idx, 1);
+        }
+    }
+}
+
+#define HT_INVERT(HT, BEFORE, INV, FIELD, OTHER)                        \
+    do {                                                                \
+        if (!is_all_zeros(&(HT)->mask.masks.FIELD,                      \
+                          sizeof (HT)->mask.masks.FIELD)) {             \
+            HT_SET(INV, OTHER, (BEFORE)->FIELD);                        \
+        }                                                               \
+    } while (0)
+
+/* Sets 'inv' to the HT that undoes 'ht' for the packets that answer a
+ * packet with headers 'before' (VFP §5.2: the flow a stateful rule creates
+ * in the other direction).  Answers travel with source and destination
+ * swapped, so a rewritten source is restored as a destination, and the
+ * other way around; pushed VLAN tags are popped, popped ones pushed back;
+ * an encapsulation becomes a decapsulation.  A decapsulation has no
+ * inverse here (OVS keeps no outer MACs): 'inv' leaves the outer header
+ * alone. */
+void
+vfp_ht_invert(const struct vfp_ht *ht, const struct flow *before,
+              struct vfp_ht *inv)
+{
+    vfp_ht_init(inv);
+    if (ht->drop) {
+        inv->drop = true;
+        return;
+    }
+
+    HT_INVERT(ht, before, inv, dl_src, dl_dst);
+    HT_INVERT(ht, before, inv, dl_dst, dl_src);
+    HT_INVERT(ht, before, inv, nw_src, nw_dst);
+    HT_INVERT(ht, before, inv, nw_dst, nw_src);
+    HT_INVERT(ht, before, inv, ipv6_src, ipv6_dst);
+    HT_INVERT(ht, before, inv, ipv6_dst, ipv6_src);
+    HT_INVERT(ht, before, inv, tp_src, tp_dst);
+    HT_INVERT(ht, before, inv, tp_dst, tp_src);
+
+    for (int i = 0; i < ht->n_vlan_pushes; i++) {
+        vfp_ht_pop_vlan(inv);
+    }
+    for (int i = MIN(ht->n_vlan_pops, FLOW_MAX_VLAN_HEADERS) - 1; i >= 0;
+         i--) {
+        if (before->vlans[i].tci & htons(VLAN_CFI)) {
+            vfp_ht_push_vlan(inv, before->vlans[i].tci);
+        }
+    }
+
+    if (ht->tunnel_op == VFP_TUNNEL_PUSH) {
+        inv->tunnel_op = VFP_TUNNEL_POP;
+    }
+}

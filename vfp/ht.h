@@ -87,6 +87,9 @@ void vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
                     const struct vfp_ht *b);
 bool vfp_ht_apply(const struct vfp_ht *, struct flow *);
 void vfp_ht_format(const struct vfp_ht *, struct ds *);
+void vfp_ht_invert(const struct vfp_ht *, const struct flow *before,
+                   struct vfp_ht *inv);
+void vfp_ht_clear_tuple(struct vfp_ht *);
 
 /* Building. */
 void vfp_ht_set_dl_src(struct vfp_ht *, struct eth_addr);

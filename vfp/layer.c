@@ -21,7 +21,11 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "flow.h"
+#include "packets.h"
 #include "util.h"
+#include "vfp/action.h"
+#include "vfp/conn.h"
 #include "vfp/rule.h"
 
 struct vfp_layer *
@@ -37,6 +41,7 @@ vfp_layer_create(const char *name, uint16_t priority, bool in_block,
     layer->block_by_default[VFP_DIR_OUT] = out_block;
     vfp_counter_init(&layer->stats[VFP_DIR_IN]);
     vfp_counter_init(&layer->stats[VFP_DIR_OUT]);
+    vfp_flow_table_init(&layer->flows);
     ovsrcu_set_hidden(&layer->groups, groups);
     return layer;
 }
@@ -52,6 +57,7 @@ vfp_layer_destroy(struct vfp_layer *layer)
             vfp_group_destroy(groups->groups[i]);
         }
         free(groups);
+        vfp_flow_table_destroy(&layer->flows);
         free(layer->name);
         free(layer);
     }
@@ -148,11 +154,46 @@ vfp_layer_replace_group(struct vfp_layer *layer, struct vfp_group *group)
     return old;
 }
 
+/* The layer flow of 'layer' for a packet with headers 'flow' going in
+ * direction 'dir', or NULL.  In the slow path ('env->commit'), a new SYN
+ * ends a connection in TIME_WAIT or CLOSED: its flows no longer apply. */
+static const struct vfp_flow_half *
+lookup_flow(const struct vfp_layer *layer, enum vfp_dir dir,
+            const struct flow *flow, struct vfp_action_env *env)
+{
+    struct vfp_tuple key;
+
+    if (!vfp_flow_table_count(&layer->flows)
+        || !vfp_tuple_from_flow(flow, &key)) {
+        return NULL;
+    }
+
+    const struct vfp_flow_half *half = vfp_flow_table_lookup(&layer->flows,
+                                                             dir, &key);
+    if (!half) {
+        return NULL;
+    }
+
+    struct vfp_conn *conn = vfp_flow_from_half(half)->conn;
+    if (vfp_conn_is_dead(conn)) {
+        return NULL;
+    }
+    if (env->commit && key.proto == IPPROTO_TCP
+        && (flow->tcp_flags & htons(TCP_SYN | TCP_ACK)) == htons(TCP_SYN)
+        && vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
+        vfp_conn_kill(CONST_CAST(struct vfp_port *, env->port), conn);
+        return NULL;
+    }
+    return half;
+}
+
 /* VFP's layer semantics (see layer.h) for a packet with headers 'flow'
- * going in direction 'dir'. */
+ * going in direction 'dir'.  Without 'env' (pure classification, e.g. the
+ * engine benchmark), layer flows and resources are not consulted. */
 void
 vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
-                  const struct flow *flow, struct vfp_layer_result *result)
+                  const struct flow *flow, struct vfp_action_env *env,
+                  struct vfp_layer_result *result)
 {
     const struct vfp_groups *groups = vfp_layer_groups(layer);
 
@@ -160,6 +201,12 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
     result->layer = layer;
     result->group = NULL;
     result->rule = NULL;
+    result->half = env ? lookup_flow(layer, dir, flow, env) : NULL;
+    result->miss = false;
+    if (result->half) {
+        vfp_flow_half_ht(result->half, &result->ht);
+        return;
+    }
     for (size_t i = 0; i < groups->n; i++) {
         const struct vfp_group *group = groups->groups[i];
 
@@ -180,7 +227,17 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
     }
 
     if (result->rule) {
-        vfp_action_to_ht(&result->rule->action, flow, &result->ht);
+        struct vfp_action_env none = { .port = NULL };
+
+        if (!env) {
+            env = &none;
+        }
+        vfp_action_to_ht(&result->rule->action, flow, env, &result->ht);
+        if (env->miss) {
+            result->miss = true;
+            vfp_ht_init(&result->ht);
+            result->ht.drop = !result->rule->miss_allow;
+        }
     } else {
         vfp_ht_init(&result->ht);
         result->ht.drop = layer->block_by_default[dir];

@@ -22,14 +22,21 @@
 
 #include "flow.h"
 #include "util.h"
+#include "vfp/group.h"
 #include "vfp/layer.h"
+#include "vfp/resource.h"
+#include "vfp/rule.h"
 
 struct vfp_port *
-vfp_port_create(void)
+vfp_port_create(const char *name)
 {
     struct vfp_port *port = xzalloc(sizeof *port);
 
+    port->name = xstrdup(name);
     ovsrcu_set_hidden(&port->layers, xzalloc(sizeof(struct vfp_layers)));
+    ovsrcu_set_hidden(&port->resources,
+                      xzalloc(sizeof(struct vfp_resources)));
+    vfp_conns_init(&port->conns);
     atomic_init(&port->generation, 1);
     vfp_counter_init(&port->stats[VFP_DIR_IN]);
     vfp_counter_init(&port->stats[VFP_DIR_OUT]);
@@ -45,10 +52,19 @@ vfp_port_destroy(struct vfp_port *port)
         struct vfp_layers *layers = ovsrcu_get_protected(struct vfp_layers *,
                                                          &port->layers);
         for (size_t i = 0; i < layers->n; i++) {
-            vfp_layer_destroy(layers->layers[i]);
+            vfp_port_destroy_layer(port, layers->layers[i]);
         }
         free(layers);
+        vfp_conns_destroy(&port->conns);
+
+        struct vfp_resources *resources = ovsrcu_get_protected(
+            struct vfp_resources *, &port->resources);
+        for (size_t i = 0; i < resources->n; i++) {
+            vfp_resource_destroy(resources->resources[i]);
+        }
+        free(resources);
         shash_destroy_free_data(&port->counters);
+        free(port->name);
         free(port);
     }
 }
@@ -157,8 +173,20 @@ vfp_port_add_layer(struct vfp_port *port, struct vfp_layer *layer)
     return NULL;
 }
 
+/* Destroys 'layer', removed from 'port' a grace period ago, and its layer
+ * flows. */
+void
+vfp_port_destroy_layer(struct vfp_port *port, struct vfp_layer *layer)
+{
+    if (layer) {
+        vfp_conns_forget_layer(port, layer);
+        vfp_layer_destroy(layer);
+    }
+}
+
 /* Unpublishes the layer named 'name' and returns it, for the caller to
- * destroy after a grace period; NULL if there is none. */
+ * destroy with vfp_port_destroy_layer() after a grace period; NULL if there
+ * is none. */
 struct vfp_layer *
 vfp_port_remove_layer(struct vfp_port *port, const char *name)
 {
@@ -168,4 +196,111 @@ vfp_port_remove_layer(struct vfp_port *port, const char *name)
         publish_layers(port, NULL, name);
     }
     return layer;
+}
+
+const struct vfp_resources *
+vfp_port_resources(const struct vfp_port *port)
+{
+    return ovsrcu_get(struct vfp_resources *, &port->resources);
+}
+
+struct vfp_resource *
+vfp_port_find_resource(const struct vfp_port *port, const char *name)
+{
+    if (port) {
+        const struct vfp_resources *resources = vfp_port_resources(port);
+
+        for (size_t i = 0; i < resources->n; i++) {
+            if (!strcmp(resources->resources[i]->name, name)) {
+                return resources->resources[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+publish_resources(struct vfp_port *port, struct vfp_resource *add,
+                  const struct vfp_resource *del)
+{
+    struct vfp_resources *old = ovsrcu_get_protected(struct vfp_resources *,
+                                                     &port->resources);
+    struct vfp_resources *new = xzalloc(sizeof *new + (old->n + 1)
+                                        * sizeof *new->resources);
+
+    for (size_t i = 0; i < old->n; i++) {
+        if (old->resources[i] != del) {
+            new->resources[new->n++] = old->resources[i];
+        }
+    }
+    if (add) {
+        new->resources[new->n++] = add;
+    }
+    ovsrcu_set(&port->resources, new);
+    ovsrcu_postpone(free, old);
+}
+
+/* Adds 'res' to 'port', which takes ownership of it on success. */
+char *
+vfp_port_add_resource(struct vfp_port *port, struct vfp_resource *res)
+{
+    if (vfp_port_find_resource(port, res->name)) {
+        return xasprintf("the port already has a resource %s", res->name);
+    }
+    publish_resources(port, res, NULL);
+    return NULL;
+}
+
+/* Returns an error if a rule of 'port' refers to 'res', or a connection
+ * holds one of its ports. */
+char *
+vfp_port_check_resource_unused(const struct vfp_port *port,
+                               const struct vfp_resource *res)
+{
+    const struct vfp_layers *layers = vfp_port_layers(port);
+
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct vfp_groups *groups = vfp_layer_groups(layers->layers[i]);
+
+        for (size_t j = 0; j < groups->n; j++) {
+            const struct vfp_rule *rule;
+            enum vfp_op_type type;
+
+            HMAP_FOR_EACH (rule, node, &groups->groups[j]->rules) {
+                if (vfp_action_uses_resource(&rule->action, res->name,
+                                             &type)) {
+                    return xasprintf("resource %s is used by rule %s of "
+                                     "group %s of layer %s", res->name,
+                                     rule->name, groups->groups[j]->name,
+                                     layers->layers[i]->name);
+                }
+            }
+        }
+    }
+    if (res->type == VFP_RESOURCE_RANGE) {
+        struct vfp_resource *r = CONST_CAST(struct vfp_resource *, res);
+        uint32_t n_used;
+
+        ovs_mutex_lock(&r->mutex);
+        n_used = r->n_used;
+        ovs_mutex_unlock(&r->mutex);
+        if (n_used) {
+            return xasprintf("resource %s: %"PRIu32" of its ports are held "
+                             "by connections", res->name, n_used);
+        }
+    }
+    return NULL;
+}
+
+/* Unpublishes the resource named 'name' and returns it, for the caller to
+ * destroy after a grace period; NULL if there is none. */
+struct vfp_resource *
+vfp_port_remove_resource(struct vfp_port *port, const char *name)
+{
+    struct vfp_resource *res = vfp_port_find_resource(port, name);
+
+    if (res) {
+        publish_resources(port, NULL, res);
+    }
+    return res;
 }

@@ -38,6 +38,7 @@
 #include "ovs-atomic.h"
 #include "openvswitch/shash.h"
 #include "ovs-rcu.h"
+#include "vfp/conn.h"
 #include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
@@ -45,6 +46,7 @@
 struct flow;
 struct vfp_layer;
 struct vfp_layer_result;
+struct vfp_resource;
 struct vfp_rule;
 
 struct vfp_layers {
@@ -52,8 +54,16 @@ struct vfp_layers {
     struct vfp_layer *layers[];     /* Ascending priority. */
 };
 
+struct vfp_resources {
+    size_t n;
+    struct vfp_resource *resources[];
+};
+
 struct vfp_port {
+    char *name;                     /* For logs and events. */
     OVSRCU_TYPE(struct vfp_layers *) layers;
+    OVSRCU_TYPE(struct vfp_resources *) resources;  /* vfp/resource.h */
+    struct vfp_conns conns;         /* vfp/conn.h */
     atomic_uint64_t generation;
     struct vfp_counter stats[2];    /* Packets through the layers, by
                                      * direction. */
@@ -62,7 +72,7 @@ struct vfp_port {
                                      * as the port. */
 };
 
-struct vfp_port *vfp_port_create(void);
+struct vfp_port *vfp_port_create(const char *name);
 void vfp_port_destroy(struct vfp_port *);
 
 const struct vfp_layers *vfp_port_layers(const struct vfp_port *);
@@ -76,16 +86,57 @@ struct vfp_layer *vfp_port_find_layer(const struct vfp_port *,
 char *vfp_port_add_layer(struct vfp_port *, struct vfp_layer *)
     OVS_WARN_UNUSED_RESULT;
 struct vfp_layer *vfp_port_remove_layer(struct vfp_port *, const char *name);
+void vfp_port_destroy_layer(struct vfp_port *, struct vfp_layer *);
+
+struct vfp_resource *vfp_port_find_resource(const struct vfp_port *,
+                                            const char *name);
+const struct vfp_resources *vfp_port_resources(const struct vfp_port *);
+char *vfp_port_add_resource(struct vfp_port *, struct vfp_resource *)
+    OVS_WARN_UNUSED_RESULT;
+char *vfp_port_check_resource_unused(const struct vfp_port *,
+                                     const struct vfp_resource *)
+    OVS_WARN_UNUSED_RESULT;
+struct vfp_resource *vfp_port_remove_resource(struct vfp_port *,
+                                              const char *name);
+
+/* What processing a packet through a port's layers may do besides
+ * computing its HT, and what it did. */
+struct vfp_proc {
+    bool commit;                /* The slow path: create connections and
+                                 * layer flows, take resources, raise
+                                 * events.  Else (trace): only consult. */
+    long long int now;
+
+    /* Out, if 'commit': the connections the packet belongs to, each with a
+     * reference the caller owns, and the direction the packet went. */
+    struct vfp_proc_conn {
+        struct vfp_conn *conn;
+        struct vfp_port *port;
+        enum vfp_dir dir;
+    } *conns;
+    size_t n_conns, allocated_conns;
+    bool refused;               /* Over a port's connection limit. */
+    bool closing;               /* A connection is closing: do not cache
+                                 * the result as a unified flow. */
+};
+
+void vfp_proc_init(struct vfp_proc *, bool commit, long long int now);
+void vfp_proc_destroy(struct vfp_proc *);
 
 /* The engine (VFP Pseudocode 1): runs a packet with headers 'flow' through
  * the layers of 'port' in direction 'dir', transposing 'flow' layer by
  * layer, and composes the layers' HTs into 'composite'.  Calls 'cb' (if
- * nonnull) after each layer.  Returns false if a layer dropped the packet.
- * No side effects. */
+ * nonnull) after each layer.  Returns false if a layer dropped the packet
+ * (or the port refused a new connection).
+ *
+ * With 'proc', layer flows and resources are consulted, and, if
+ * 'proc->commit', the packet's connection and the layer flows of its
+ * stateful rules are recorded (see vfp/conn.h).  Without, the layers only
+ * classify (no side effects). */
 bool vfp_port_process(const struct vfp_port *, enum vfp_dir, struct flow *,
                       struct vfp_ht *composite,
                       void (*cb)(const struct vfp_layer_result *,
                                  const struct flow *after, void *aux),
-                      void *aux);
+                      void *aux, struct vfp_proc *);
 
 #endif /* vfp/port.h */

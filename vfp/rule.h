@@ -19,6 +19,11 @@
 
 /* Rules (VFP §5.3): conditions and an action, in a group.
  *
+ * A 'stateful' rule that acts on a packet also creates a pair of layer
+ * flows for its connection (vfp/flow-table.h), which the layer consults
+ * before its rules: the reverse direction is allowed and translated back.
+ * 'ttl' is how long the flows live after the connection's last packet.
+ *
  * Priority: a LOWER value is processed first, everywhere in VFP (layers,
  * groups, rules), the opposite of OpenFlow.  Within a group the matching
  * rule with the lowest priority value wins.
@@ -53,6 +58,11 @@ struct vfp_rule {
     struct vfp_conditions conds;
     struct vfp_action action;
     bool terminating;
+    bool stateful;                  /* Creates layer flows (flow-table.h). */
+    uint32_t ttl;                   /* Their idle timeout, in ms; 0: the
+                                     * bridge's default for the protocol. */
+    bool miss_allow;                /* A resource miss passes the packet
+                                     * unchanged (else drops it). */
     struct vfp_counter stats;       /* Packets the rule applied to. */
     struct vfp_counter *context;    /* count(NAME): the port's counter. */
 

@@ -1,0 +1,58 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef VFP_EVENT_H
+#define VFP_EVENT_H 1
+
+/* Events (VFP §5.5.1): what a controller must hear about, now: a lookup in
+ * a resource missed (no mapping for an address, no free port in a range).
+ *
+ * Events go into one process-wide ring of the last VFP_EVENT_RING events,
+ * numbered from 1.  Clients poll for the events after the last number they
+ * saw ("vfp-ctl monitor"), so a slow client loses the oldest events, never
+ * blocks the datapath.  A miss repeated for the same resource and key
+ * within a second is raised once.
+ *
+ * Threads: any thread raises; readers take the same mutex. */
+
+#include <stdint.h>
+
+struct ds;
+
+#define VFP_EVENT_RING 4096
+
+struct vfp_event {
+    uint64_t seq;
+    long long int time;         /* time_wall_msec(). */
+    long long int mono;         /* time_msec(), for repeats. */
+    char *port;
+    char *type;                 /* "map-miss", "range-exhausted". */
+    char *resource;
+    char *detail;               /* E.g. the address that missed. */
+};
+
+void vfp_event_raise(const char *port, const char *type,
+                     const char *resource, const char *detail);
+
+/* Calls 'cb' for each event numbered above 'after', about 'port' (any, if
+ * null), oldest first; returns the number of the newest event raised so
+ * far. */
+uint64_t vfp_event_read(uint64_t after, const char *port,
+                        void (*cb)(const struct vfp_event *, void *aux),
+                        void *aux);
+
+#endif /* vfp/event.h */
