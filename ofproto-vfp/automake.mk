@@ -2,11 +2,13 @@
 noinst_LTLIBRARIES += ofproto-vfp/libofproto-vfp.la
 ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/backer.c \
+	ofproto-vfp/flow-unixctl.c \
 	ofproto-vfp/forwarding.c \
 	ofproto-vfp/forwarding.h \
 	ofproto-vfp/ofproto-vfp.c \
 	ofproto-vfp/ofproto-vfp.h \
 	ofproto-vfp/policy-unixctl.c \
+	ofproto-vfp/resource-unixctl.c \
 	ofproto-vfp/revalidator.c \
 	ofproto-vfp/trace.c \
 	ofproto-vfp/uf.c \

@@ -179,5 +179,12 @@ struct vfp_ofport *vfp_ofport_find(const char *name, char **errorp);
 
 /* policy-unixctl.c */
 void vfp_policy_unixctl_init(void);
+void vfp_policy_commit(struct vfp_ofport *);
+
+/* resource-unixctl.c */
+void vfp_resource_unixctl_init(void);
+
+/* flow-unixctl.c */
+void vfp_flow_unixctl_init(void);
 
 #endif /* ofproto-vfp/ofproto-vfp.h */

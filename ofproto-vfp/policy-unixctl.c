@@ -148,19 +148,26 @@ find_objects(const char *argv[], struct vfp_ofport **portp,
     return NULL;
 }
 
-/* Makes a change to 'port''s policy take effect (see the top of the file),
- * then destroys what the change removed. */
+/* Makes a change to 'port''s policy or resources take effect (see the top
+ * of the file): when this returns, no handler uses the old policy and no
+ * UF made under it is left. */
+void
+vfp_policy_commit(struct vfp_ofport *port)
+{
+    vfp_port_changed(port->vport);
+    ovsrcu_synchronize();
+    vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
+}
+
+/* Makes a change to 'port''s policy take effect, then destroys what the
+ * change removed. */
 static void
 policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
                struct vfp_group *dead_group, struct vfp_rule *dead_rule)
 {
-    struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
-
-    vfp_port_changed(port->vport);
-    ovsrcu_synchronize();
     /* Revalidate before destroying: the last statistics of the UFs that go
      * are credited to the counters of what they went through. */
-    vfp_revalidate(ofproto->backer);
+    vfp_policy_commit(port);
     vfp_port_destroy_layer(port->vport, dead_layer);
     vfp_group_destroy(dead_group);
     vfp_rule_destroy(dead_rule);

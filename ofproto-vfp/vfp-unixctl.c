@@ -300,6 +300,37 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
         /* Expired or removed since the last revalidation. */
         json_object_put(json, "match", json_null_create());
     }
+
+    /* Its connections, and the UF of each one's other direction (VFP
+     * §6.4.1: UFs pair on the VM side). */
+    struct json *conns = json_array_create_empty();
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        const struct vfp_proc_conn *pc = &uf->conns[i];
+        struct json *cj = json_object_create();
+        ovs_u128 pair_ufid;
+
+        ovs_mutex_lock(&pc->port->conns.mutex);
+        pair_ufid = pc->conn->uf[!pc->dir];
+        ovs_mutex_unlock(&pc->port->conns.mutex);
+        const ovs_u128 *pair = &pair_ufid;
+
+        json_object_put_string(cj, "port", pc->port->name);
+        json_object_put_string(cj, "dir", vfp_dir_name(pc->dir));
+        ds_clear(&s);
+        vfp_tuple_format(&pc->conn->key, &s);
+        json_object_put_string(cj, "connection", ds_cstr(&s));
+        json_object_put_string(cj, "state", vfp_conn_state_name(
+                                   vfp_conn_get_state(pc->conn)));
+        if (ovs_u128_is_zero(*pair)) {
+            json_object_put(cj, "pair", json_null_create());
+        } else {
+            ds_clear(&s);
+            odp_format_ufid(pair, &s);
+            json_object_put_string(cj, "pair", ds_cstr(&s));
+        }
+        json_array_add(conns, cj);
+    }
+    json_object_put(json, "connections", conns);
     ds_destroy(&s);
     ofpbuf_uninit(&buf);
     return json;
@@ -338,7 +369,12 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
     const struct vfp_uf *uf;
 
     VFP_UF_FOR_EACH (uf, &backer->ufs) {
-        if (uf->in_port == port->odp_port) {
+        bool through = uf->in_port == port->odp_port;
+
+        for (size_t i = 0; i < uf->n_ports && !through; i++) {
+            through = uf->ports[i].port == port->odp_port;
+        }
+        if (through) {
             if (n >= allocated) {
                 ufs = x2nrealloc(ufs, &allocated, sizeof *ufs);
             }
@@ -363,5 +399,7 @@ vfp_unixctl_init(void)
     unixctl_command_register("vfp/dump-ufs", "PORT", 1, 1,
                              vfp_unixctl_dump_ufs, NULL);
     vfp_policy_unixctl_init();
+    vfp_resource_unixctl_init();
+    vfp_flow_unixctl_init();
     vfp_trace_unixctl_init();
 }

@@ -66,6 +66,8 @@ static void render_rules(const struct json *, struct ds *);
 static void render_nothing(const struct json *, struct ds *);
 static void render_trace(const struct json *, struct ds *);
 static void render_stats(const struct json *, struct ds *);
+static void render_flows(const struct json *, struct ds *);
+static void render_resources(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
@@ -82,15 +84,29 @@ static const struct vfp_ctl_command commands[] = {
     { "del-group", "PORT LAYER GROUP", 3, 3, "vfp/del-group",
       render_nothing, false },
     { "add-rule", "PORT LAYER GROUP RULE priority=N [match=CONDS] "
-      "action=ACTIONS [terminating]", 4, 10, "vfp/add-rule", render_nothing,
-      false },
+      "action=ACTIONS [terminating] [stateful] [ttl=SECONDS] "
+      "[miss=drop|allow]", 4, 12, "vfp/add-rule", render_nothing, false },
     { "del-rule", "PORT LAYER GROUP RULE", 4, 4, "vfp/del-rule",
       render_nothing, false },
     { "replace-group", "PORT LAYER GROUP FILE", 4, 4, "vfp/replace-group",
       render_nothing, true },
     { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules,
       false },
+    { "dump-flows", "PORT [LAYER]", 1, 2, "vfp/dump-flows", render_flows,
+      false },
     { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs, false },
+    { "add-resource", "PORT NAME type=map|range [ports=LIST]", 3, 4,
+      "vfp/add-resource", render_nothing, false },
+    { "del-resource", "PORT NAME", 2, 2, "vfp/del-resource", render_nothing,
+      false },
+    { "add-entry", "PORT MAP ADDRESS [dst-ip=IP] [dst-mac=MAC] [key=N]",
+      4, 6, "vfp/add-entry", render_nothing, false },
+    { "del-entry", "PORT MAP ADDRESS", 3, 3, "vfp/del-entry",
+      render_nothing, false },
+    { "dump-resources", "PORT [NAME]", 1, 2, "vfp/dump-resources",
+      render_resources, false },
+    /* Streams: see monitor(). */
+    { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
     { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
 };
@@ -113,15 +129,26 @@ usage(void)
            "  del-group PORT LAYER GROUP\n"
            "  add-rule PORT LAYER GROUP RULE priority=N [match=\"CONDS\"]"
            " action=\"ACTIONS\"\n"
-           "           [terminating]\n"
+           "           [terminating] [stateful] [ttl=SECONDS] "
+           "[miss=drop|allow]\n"
            "  del-rule PORT LAYER GROUP RULE\n"
            "  replace-group PORT LAYER GROUP FILE   atomically, from FILE's "
            "lines:\n"
            "           RULE priority=N [match=\"CONDS\"] action=\"ACTIONS\" "
            "[terminating]\n"
            "  dump-rules PORT [LAYER]\n"
-           "  dump-ufs PORT     unified flows entering at PORT, with "
+           "  dump-flows PORT [LAYER]   layer flows of stateful rules "
+           "(pairs, TCP state)\n"
+           "  dump-ufs PORT     unified flows through PORT, with "
            "their datapath flows\n"
+           "  add-resource PORT NAME type=map|range [ports=LO-HI,...]\n"
+           "  del-resource PORT NAME\n"
+           "  add-entry PORT MAP ADDRESS [dst-ip=IP] [dst-mac=MAC] "
+           "[key=N]\n"
+           "  del-entry PORT MAP ADDRESS\n"
+           "  dump-resources PORT [NAME]\n"
+           "  monitor [PORT] [since=N]  print events (resource misses) as "
+           "JSON lines\n"
            "  trace PORT in|out FLOW   what VFP does to FLOW, layer by "
            "layer\n"
            "  stats PORT        packets and bytes by port, layer, rule and "
@@ -393,10 +420,19 @@ render_rules(const struct json *reply, struct ds *out)
                     ds_put_format(out, " match=\"%s\"",
                                   get_string(rule, "match"));
                 }
-                ds_put_format(out, " action=\"%s\"%s\n",
+                ds_put_format(out, " action=\"%s\"%s%s",
                               get_string(rule, "action"),
                               get(rule, "terminating")->type == JSON_TRUE
-                              ? " terminating" : "");
+                              ? " terminating" : "",
+                              get(rule, "stateful")->type == JSON_TRUE
+                              ? " stateful" : "");
+                if (get_int(rule, "ttl")) {
+                    ds_put_format(out, " ttl=%lld", get_int(rule, "ttl"));
+                }
+                if (get_string(rule, "miss")[0]) {
+                    ds_put_format(out, " miss=%s", get_string(rule, "miss"));
+                }
+                ds_put_char(out, '\n');
             }
         }
     }
@@ -419,10 +455,19 @@ render_trace(const struct json *reply, struct ds *out)
             const struct json *layer = layers->elems[j];
 
             ds_put_format(out, "  layer %s: ", get_string(layer, "layer"));
-            if (get(layer, "rule")->type == JSON_STRING) {
+            if (get(layer, "layer_flow")->type == JSON_STRING) {
+                ds_put_format(out, "layer flow %s",
+                              get_string(layer, "layer_flow"));
+            } else if (get(layer, "rule")->type == JSON_STRING) {
                 ds_put_format(out, "group %s, rule %s",
                               get_string(layer, "group"),
                               get_string(layer, "rule"));
+                if (get(layer, "miss")->type == JSON_TRUE) {
+                    ds_put_cstr(out, " (resource miss)");
+                } else if (get(layer, "creates_flow")->type == JSON_TRUE) {
+                    ds_put_cstr(out, " (stateful: creates a layer flow "
+                                "pair)");
+                }
             } else {
                 ds_put_cstr(out, "no rule, default action");
             }
@@ -508,6 +553,62 @@ render_stats(const struct json *reply, struct ds *out)
 }
 
 static void
+put_half(struct ds *out, const struct json *half)
+{
+    ds_put_format(out, "  %-3s %s: %s, packets:%lld, bytes:%lld\n",
+                  get_string(half, "dir"), get_string(half, "match"),
+                  get_string(half, "ht"), get_int(half, "packets"),
+                  get_int(half, "bytes"));
+}
+
+static void
+render_flows(const struct json *reply, struct ds *out)
+{
+    const struct json *conns = get(reply, "connections");
+    const struct json_array *layers = get_array(reply, "layers");
+
+    ds_put_format(out, "port %s: %lld connections (limit %lld; created "
+                  "%lld, expired %lld, refused %lld)\n",
+                  get_string(reply, "port"), get_int(conns, "count"),
+                  get_int(conns, "limit"), get_int(conns, "created"),
+                  get_int(conns, "expired"), get_int(conns, "refused"));
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct json_array *flows = get_array(layers->elems[i],
+                                                   "flows");
+
+        ds_put_format(out, "layer %s: %"PRIuSIZE" flow pairs\n",
+                      get_string(layers->elems[i], "name"), flows->n);
+        for (size_t j = 0; j < flows->n; j++) {
+            const struct json *f = flows->elems[j];
+
+            put_half(out, get(f, "flow"));
+            put_half(out, get(f, "pair"));
+            ds_put_format(out, "    connection %s %s, expires in %.1fs",
+                          get_string(f, "connection"),
+                          get_string(f, "state"),
+                          get_int(f, "ttl_left_ms") / 1000.0);
+            if (get(f, "snat_port")->type == JSON_INTEGER) {
+                ds_put_format(out, ", SNAT port %lld",
+                              get_int(f, "snat_port"));
+            }
+            ds_put_char(out, '\n');
+        }
+    }
+}
+
+static void
+render_resources(const struct json *reply, struct ds *out)
+{
+    const struct json_array *resources = get_array(reply, "resources");
+
+    ds_put_format(out, "port %s: %"PRIuSIZE" resources\n",
+                  get_string(reply, "port"), resources->n);
+    for (size_t i = 0; i < resources->n; i++) {
+        ds_put_cstr(out, json_string(resources->elems[i]));
+    }
+}
+
+static void
 render_dump_ufs(const struct json *reply, struct ds *out)
 {
     const struct json_array *ufs = get_array(reply, "ufs");
@@ -534,6 +635,17 @@ render_dump_ufs(const struct json *reply, struct ds *out)
         }
         ds_put_format(out, ", actions:%s\n", get_string(uf, "actions"));
 
+        const struct json_array *conns = get_array(uf, "connections");
+        for (size_t j = 0; j < conns->n; j++) {
+            const struct json *c = conns->elems[j];
+            ds_put_format(out, "  connection %s %s: %s %s, pair %s\n",
+                          get_string(c, "port"), get_string(c, "dir"),
+                          get_string(c, "connection"),
+                          get_string(c, "state"),
+                          get(c, "pair")->type == JSON_STRING
+                          ? get_string(c, "pair") : "none");
+        }
+
         const struct json_array *stages = get_array(uf, "composite");
         for (size_t j = 0; j < stages->n; j++) {
             const struct json *stage = stages->elems[j];
@@ -543,6 +655,60 @@ render_dump_ufs(const struct json *reply, struct ds *out)
                           strcmp(get_string(stage, "result"), "drop")
                           ? "" : " (drop)");
         }
+    }
+}
+
+/* Polls for events until ovs-vswitchd goes away, printing each as one line
+ * of JSON. */
+OVS_NO_RETURN static void
+monitor(struct jsonrpc *client, int n_args, char *args[])
+{
+    const char *port = NULL;
+    char *after = xstrdup("18446744073709551615");   /* From now on. */
+
+    for (int i = 0; i < n_args; i++) {
+        unsigned long long int since;
+
+        if (!strncmp(args[i], "since=", 6)) {
+            if (!str_to_ullong(args[i] + 6, 10, &since) || !since) {
+                ovs_fatal(0, "\"%s\" is not since=N with N an event number "
+                          "from 1", args[i]);
+            }
+            free(after);
+            after = xasprintf("%llu", since - 1);
+        } else if (!port) {
+            port = args[i];
+        } else {
+            ovs_fatal(0, "\"%s\": monitor takes [PORT] [since=N]", args[i]);
+        }
+    }
+
+    for (;;) {
+        char *argv[2] = { after, CONST_CAST(char *, port) };
+        char *result, *server_error;
+        int error = unixctl_client_transact(client, "vfp/events",
+                                            port ? 2 : 1, argv, &result,
+                                            &server_error);
+        if (error) {
+            ovs_fatal(error, "%s: transaction error", target);
+        } else if (server_error) {
+            fprintf(stderr, "%s: %s", program_name, server_error);
+            exit(2);
+        }
+
+        struct json *reply = json_from_string(result);
+        const struct json_array *events = get_array(reply, "events");
+        for (size_t i = 0; i < events->n; i++) {
+            char *s = json_to_string(events->elems[i], JSSF_SORT);
+            puts(s);
+            free(s);
+        }
+        fflush(stdout);
+        free(after);
+        after = xasprintf("%lld", get_int(reply, "last"));
+        json_destroy(reply);
+        free(result);
+        xnanosleep(100 * 1000 * 1000);
     }
 }
 
@@ -610,6 +776,9 @@ main(int argc, char *argv[])
     if (!client) {
         ovs_error(0, "%s", error);
         exit(EXIT_FAILURE);
+    }
+    if (!cmd->render_table) {
+        monitor(client, n_args, args);
     }
 
     char *result, *server_error;

@@ -225,16 +225,20 @@ vfp_resource_format(const struct vfp_resource *res, bool entries,
     }
 }
 
-static bool
-parse_ip(const char *s, struct in6_addr *a)
+/* Parses the key of a map entry, an IPv4 or IPv6 address. */
+char *
+vfp_map_parse_key(const char *s, struct in6_addr *a)
 {
     struct in_addr a4;
 
     if (inet_pton(AF_INET, s, &a4) == 1) {
         in6_addr_set_mapped_ipv4(a, a4.s_addr);
-        return true;
+        return NULL;
     }
-    return strchr(s, ':') && ipv6_parse(s, a);
+    if (strchr(s, ':') && ipv6_parse(s, a)) {
+        return NULL;
+    }
+    return xasprintf("\"%s\" is not an IP address", s);
 }
 
 /* Parses a map entry: the key address 'key' and 'values', each one of
@@ -244,8 +248,10 @@ vfp_map_parse_entry(const char *key, char *const values[], size_t n,
                     struct in6_addr *addr, struct vfp_mapping *m)
 {
     memset(m, 0, sizeof *m);
-    if (!parse_ip(key, addr)) {
-        return xasprintf("\"%s\" is not an IP address", key);
+
+    char *error = vfp_map_parse_key(key, addr);
+    if (error) {
+        return error;
     }
     for (size_t i = 0; i < n; i++) {
         const char *v = values[i];

@@ -91,6 +91,8 @@ void vfp_resource_format(const struct vfp_resource *, bool entries,
                          struct ds *);
 
 /* Maps. */
+char *vfp_map_parse_key(const char *, struct in6_addr *)
+    OVS_WARN_UNUSED_RESULT;
 char *vfp_map_parse_entry(const char *key, char *const values[], size_t n,
                           struct in6_addr *, struct vfp_mapping *)
     OVS_WARN_UNUSED_RESULT;

@@ -1,0 +1,187 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* "vfp/dump-flows PORT [LAYER]": the layer flows of a port (VFP §5.2), pair
+ * by pair, with the connection each belongs to (vfp/conn.h): TCP state,
+ * time left, and what went through each half. */
+
+#include <config.h>
+
+#include <string.h>
+
+#include "ofproto-vfp/ofproto-vfp.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "timeval.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vfp/conn.h"
+#include "vfp/flow-table.h"
+#include "vfp/layer.h"
+#include "vfp/port.h"
+
+static struct json *
+half_json(const struct vfp_flow_half *half)
+{
+    struct json *json = json_object_create();
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct vfp_ht ht;
+    uint64_t packets, bytes;
+
+    json_object_put_string(json, "dir",
+                           vfp_dir_name(vfp_flow_half_dir(half)));
+    vfp_tuple_format(&half->key, &s);
+    json_object_put_string(json, "match", ds_cstr(&s));
+    ds_clear(&s);
+    vfp_flow_half_ht(half, &ht);
+    vfp_ht_format(&ht, &s);
+    json_object_put(json, "ht", json_string_create_nocopy(ds_steal_cstr(&s)));
+    vfp_counter_read(&half->stats, &packets, &bytes);
+    json_object_put(json, "packets", json_integer_create(packets));
+    json_object_put(json, "bytes", json_integer_create(bytes));
+    return json;
+}
+
+static struct json *
+flow_json(const struct vfp_flow *f, const struct vfp_conn *c,
+          const struct vfp_conn_timeouts *t, long long int now)
+{
+    struct json *json = json_object_create();
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    json_object_put(json, "flow", half_json(&f->halves[0]));
+    json_object_put(json, "pair", half_json(&f->halves[1]));
+    vfp_tuple_format(&c->key, &s);
+    json_object_put(json, "connection",
+                    json_string_create_nocopy(ds_steal_cstr(&s)));
+    json_object_put_string(json, "state",
+                           vfp_conn_state_name(vfp_conn_get_state(c)));
+    json_object_put(json, "ttl_left_ms",
+                    json_integer_create(MAX(0, vfp_conn_expiry(c, t) - now)));
+    if (f->range) {
+        json_object_put(json, "snat_port", json_integer_create(f->nat_port));
+    }
+    return json;
+}
+
+static int
+compare_flows(const void *a_, const void *b_)
+{
+    const struct json *const *a = a_, *const *b = b_;
+    const struct json *fa = shash_find_data(json_object(*a), "flow");
+    const struct json *fb = shash_find_data(json_object(*b), "flow");
+    int cmp = strcmp(json_string(shash_find_data(json_object(fa), "dir")),
+                     json_string(shash_find_data(json_object(fb), "dir")));
+
+    return cmp ? cmp : strcmp(
+        json_string(shash_find_data(json_object(fa), "match")),
+        json_string(shash_find_data(json_object(fb), "match")));
+}
+
+static struct json *
+layer_flows_json(struct vfp_port *vport, const struct vfp_layer *layer,
+                 long long int now)
+{
+    struct json **flows = NULL;
+    size_t n = 0, allocated = 0;
+    const struct vfp_conn *c;
+
+    ovs_mutex_lock(&vport->conns.mutex);
+    CMAP_FOR_EACH (c, node, &vport->conns.conns) {
+        for (const struct vfp_flow *f = c->flows; f; f = f->next) {
+            if (f->layer == layer) {
+                if (n >= allocated) {
+                    flows = x2nrealloc(flows, &allocated, sizeof *flows);
+                }
+                flows[n++] = flow_json(f, c, &vport->conns.timeouts, now);
+            }
+        }
+    }
+    ovs_mutex_unlock(&vport->conns.mutex);
+    qsort(flows, n, sizeof *flows, compare_flows);
+
+    struct json *json = json_object_create();
+    json_object_put_string(json, "name", layer->name);
+    json_object_put(json, "flows", json_array_create(flows, n));
+    return json;
+}
+
+static struct json *
+counter_value(atomic_uint64_t *counter)
+{
+    uint64_t value;
+
+    atomic_read_relaxed(counter, &value);
+    return json_integer_create(value);
+}
+
+static void
+dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
+           void *aux OVS_UNUSED)
+{
+    char *error;
+    struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+
+    if (!port) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+    if (argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
+        error = xasprintf("port %s has no layer %s", argv[1], argv[2]);
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+
+    /* Statistics and states as of now. */
+    vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
+
+    struct vfp_port *vport = port->vport;
+    long long int now = time_msec();
+    const struct vfp_layers *layers = vfp_port_layers(vport);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < layers->n; i++) {
+        if (argc <= 2 || !strcmp(layers->layers[i]->name, argv[2])) {
+            json_array_add(array,
+                           layer_flows_json(vport, layers->layers[i], now));
+        }
+    }
+
+    struct json *conns = json_object_create();
+    uint32_t limit;
+    atomic_read_relaxed(&vport->conns.limit, &limit);
+    json_object_put(conns, "count",
+                    json_integer_create(vfp_conns_count(&vport->conns)));
+    json_object_put(conns, "limit", json_integer_create(limit));
+    json_object_put(conns, "created", counter_value(&vport->conns.n_created));
+    json_object_put(conns, "expired", counter_value(&vport->conns.n_expired));
+    json_object_put(conns, "refused", counter_value(&vport->conns.n_refused));
+
+    struct json *json = json_object_create();
+    json_object_put_string(json, "port", argv[1]);
+    json_object_put(json, "connections", conns);
+    json_object_put(json, "layers", array);
+    vfp_unixctl_reply_json(conn, json);
+}
+
+void
+vfp_flow_unixctl_init(void)
+{
+    unixctl_command_register("vfp/dump-flows", "PORT [LAYER]", 1, 2,
+                             dump_flows, NULL);
+}
