@@ -327,6 +327,9 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
 
     struct vfp_uf_info info;
     vfp_upcall_compile(fwd, port, flow, odp_actions, &info, NULL);
+    for (size_t i = 0; i < info.proc.n_counters; i++) {
+        add_counter(&info, info.proc.counters[i]);
+    }
 
     /* The datapath counts the packets after this one. */
     for (size_t i = 0; i < info.n_counters; i++) {

@@ -8,6 +8,7 @@ TESTSUITE_AT = \
 	tests/vfp-ctl.at \
 	tests/vfp-openflow.at \
 	tests/vfp-layers.at \
+	tests/vfp-stateful.at \
 	tests/vfp-ctl-errors.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite

@@ -229,7 +229,8 @@ vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
  * 'ttl' is the smallest TTL of the stateful rules that made them (0 for
  * none).  Returns the connection with a reference for the caller, or NULL
  * if the port is at its connection limit: then 'flows' are released and
- * freed.  Either way the caller no longer owns 'flows'. */
+ * freed.  Either way the caller no longer owns 'flows'; those of 'flows'
+ * that were not kept (another packet made them first) become NULL. */
 struct vfp_conn *
 vfp_conn_commit(struct vfp_port *port, const char *port_name,
                 const struct vfp_tuple *key, enum vfp_dir dir,
@@ -285,6 +286,7 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
                                      &f->halves[1].key)) {
             vfp_flow_release(f);
             vfp_flow_free(f);
+            flows[i] = NULL;
             continue;
         }
         f->conn = c;

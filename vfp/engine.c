@@ -49,6 +49,7 @@ vfp_proc_destroy(struct vfp_proc *proc)
         vfp_conn_unref(proc->conns[i].conn);
     }
     free(proc->conns);
+    free(proc->counters);
 }
 
 /* Takes over the caller's reference to 'conn'. */
@@ -186,6 +187,18 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         struct vfp_conn *conn = vfp_conn_commit(
             port, port->name, &vm_side, dir, ntohs(flow->tcp_flags),
             pending.flows, pending.n, pending.ttl, proc->now);
+        for (size_t i = 0; conn && i < pending.n; i++) {
+            struct vfp_flow *f = pending.flows[i];
+
+            if (f) {
+                if (proc->n_counters >= proc->allocated_counters) {
+                    proc->counters = x2nrealloc(proc->counters,
+                                                &proc->allocated_counters,
+                                                sizeof *proc->counters);
+                }
+                proc->counters[proc->n_counters++] = &f->halves[0].stats;
+            }
+        }
         free(pending.flows);
         if (!conn) {
             proc->refused = true;

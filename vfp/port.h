@@ -115,6 +115,10 @@ struct vfp_proc {
         enum vfp_dir dir;
     } *conns;
     size_t n_conns, allocated_conns;
+    struct vfp_counter **counters;  /* Of the layer flows the packet made:
+                                     * its connection's later packets
+                                     * count there. */
+    size_t n_counters, allocated_counters;
     bool refused;               /* Over a port's connection limit. */
     bool closing;               /* A connection is closing: do not cache
                                  * the result as a unified flow. */
