@@ -71,6 +71,22 @@ uf_update_conns(const struct vfp_uf *uf, const struct dpif_flow_stats *stats,
     }
 }
 
+/* A UF lives no longer than its connections, and leaves closing ones to the
+ * slow path (a new SYN must be seen there). */
+static bool
+uf_conns_over(const struct vfp_uf *uf)
+{
+    for (size_t i = 0; i < uf->n_conns; i++) {
+        const struct vfp_conn *c = uf->conns[i].conn;
+
+        if (vfp_conn_is_dead(c)
+            || vfp_conn_get_state(c) >= VFP_CONN_TIME_WAIT) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool
 uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
               const struct dpif_flow_stats *stats, long long int now)
@@ -94,17 +110,25 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
         }
     }
 
-    /* A UF lives no longer than its connections, and leaves closing ones
-     * to the slow path (a new SYN must be seen). */
-    for (size_t i = 0; i < uf->n_conns; i++) {
-        const struct vfp_conn *c = uf->conns[i].conn;
+    return !uf_conns_over(uf);
+}
 
-        if (vfp_conn_is_dead(c)
-            || vfp_conn_get_state(c) >= VFP_CONN_TIME_WAIT) {
-            return false;
+/* Removes 'uf' from the datapath and the UF table, crediting its last
+ * statistics. */
+static void
+uf_delete(struct vfp_backer *backer, struct vfp_uf *uf)
+{
+    struct dpif_flow_stats stats;
+
+    if (!dpif_flow_del(backer->dpif, NULL, 0, &uf->ufid, uf->pmd_id,
+                       &stats) && stats.n_packets > uf->stats.n_packets) {
+        for (size_t j = 0; j < uf->n_counters; j++) {
+            vfp_counter_add(uf->counters[j],
+                            stats.n_packets - uf->stats.n_packets,
+                            stats.n_bytes - uf->stats.n_bytes);
         }
     }
-    return true;
+    vfp_uf_remove(&backer->ufs, uf);
 }
 
 /* Expires the connections of 'backer''s ports that no UF kept alive. */
@@ -203,6 +227,14 @@ vfp_revalidate(struct vfp_backer *backer)
     }
 
     sweep_conns(backer, start);
+
+    /* The other direction of a connection that closed or expired during
+     * the pass may have been dumped before. */
+    VFP_UF_FOR_EACH (uf, &backer->ufs) {
+        if (uf_conns_over(uf)) {
+            uf_delete(backer, uf);
+        }
+    }
     backer->next_revalidation = time_msec() + MIN(VFP_REVALIDATE_INTERVAL,
                                                   ofproto_max_idle);
 }
