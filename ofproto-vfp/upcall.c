@@ -337,9 +337,11 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     int error = 0;
-    if (info.proc.refused || info.proc.closing) {
+    if (info.proc.refused || info.proc.closing || info.proc.missed) {
         /* Refused connections must not take memory; closing ones are
-         * watched packet by packet (a new SYN starts over). */
+         * watched packet by packet (a new SYN starts over); after a
+         * resource miss, the next packet tries again (the controller may
+         * have added the mapping, a port may have come free). */
         error = ENOSPC;
     } else if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "

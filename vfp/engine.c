@@ -163,6 +163,9 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             before = *flow;
         }
         vfp_layer_process(layer, dir, flow, proc ? &env : NULL, &result);
+        if (result.miss && proc) {
+            proc->missed = true;
+        }
         vfp_ht_compose(composite, composite, &result.ht);
         bool pass = vfp_ht_apply(&result.ht, flow);
         if (commit) {

@@ -122,6 +122,9 @@ struct vfp_proc {
     bool refused;               /* Over a port's connection limit. */
     bool closing;               /* A connection is closing: do not cache
                                  * the result as a unified flow. */
+    bool missed;                /* A resource lookup missed: do not cache
+                                 * either, so that the next packet tries
+                                 * again. */
 };
 
 void vfp_proc_init(struct vfp_proc *, bool commit, long long int now);
