@@ -12,7 +12,8 @@ TESTSUITE_AT = \
 	tests/vfp-ctl-errors.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
-EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4
+EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
+	tests/vfp-encap.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
