@@ -148,8 +148,9 @@ struct vfp_uf_info;
 void vfp_upcall_start(struct vfp_backer *);
 void vfp_upcall_stop(struct vfp_backer *);
 void vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
-                        const struct flow *, struct ofpbuf *odp_actions,
-                        struct vfp_uf_info *, struct vfp_trace *);
+                        const struct flow *, bool simulated,
+                        struct ofpbuf *odp_actions, struct vfp_uf_info *,
+                        struct vfp_trace *);
 
 /* trace.c: reports of vfp_upcall_compile() for "vfp-ctl trace".  Each
  * function does nothing when 'trace' is null. */

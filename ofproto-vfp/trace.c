@@ -168,7 +168,7 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     struct ofpbuf odp_actions;
 
     ofpbuf_init(&odp_actions, 64);
-    vfp_upcall_compile(fwd, in, flow, &odp_actions, &info, &trace);
+    vfp_upcall_compile(fwd, in, flow, false, &odp_actions, &info, &trace);
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
     json_destroy(trace.forward);
@@ -222,7 +222,8 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (!strcmp(argv[2], "out")) {
         struct vfp_uf_info info;
 
-        vfp_upcall_compile(fwd, fport, &flow, &odp_actions, &info, &trace);
+        vfp_upcall_compile(fwd, fport, &flow, false, &odp_actions, &info,
+                           &trace);
         vfp_uf_info_destroy(&info);
     } else {
         /* Toward the VM: the port's inbound layers only. */

@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include "cmap.h"
 #include "dpif.h"
+#include "flow.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 #include "vfp/port.h"
@@ -83,6 +84,11 @@ struct vfp_uf_info {
     struct vfp_counter **counters;
     size_t n_counters, allocated_counters;
     struct vfp_proc proc;       /* Connections, and whether to cache. */
+
+    /* The packet as the inbound layers of its only destination port left
+     * it, for UF pairing (VFP §6.4.1); ODPP_NONE if there is none. */
+    odp_port_t delivered_port;
+    struct flow delivered;
 };
 
 void vfp_uf_info_destroy(struct vfp_uf_info *);

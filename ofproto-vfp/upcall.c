@@ -221,12 +221,14 @@ must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * connections; the caller frees it with vfp_uf_info_destroy().
  *
  * Without 'trace', this is the slow path: connections and layer flows are
- * recorded, resources taken, events raised.  With 'trace', each step is
- * reported to it, and there are no side effects. */
+ * recorded, resources taken, events raised ('simulated': for a packet that
+ * was not seen, see pair_uf()).  With 'trace', each step is reported to
+ * it, and there are no side effects. */
 void
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
-                   const struct flow *flow, struct ofpbuf *odp_actions,
-                   struct vfp_uf_info *info, struct vfp_trace *trace)
+                   const struct flow *flow, bool simulated,
+                   struct ofpbuf *odp_actions, struct vfp_uf_info *info,
+                   struct vfp_trace *trace)
 {
     struct compile_ctx ctx = { .info = info, .trace = trace };
     struct flow out_flow = *flow;
@@ -235,6 +237,8 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     memset(info, 0, sizeof *info);
     info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
     vfp_proc_init(&info->proc, !trace, time_msec());
+    info->proc.simulated = simulated;
+    info->delivered_port = ODPP_NONE;
 
     if (must_pop(fwd, in, flow)) {
         /* Decapsulation costs a second datapath pass: the datapath
@@ -297,6 +301,10 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         commit_odp_actions(&in_flow, &base, odp_actions, &writable, true,
                            false, false, NULL);
         nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT, outs[i]);
+        if (n_outs == 1) {
+            info->delivered_port = outs[i];
+            info->delivered = in_flow;
+        }
     }
     free(outs);
 }
@@ -309,11 +317,14 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
  * datapath's own local port, a port being removed) or the UF table is full. */
+static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
+                    const struct vfp_uf_info *, unsigned pmd_id);
+
 static int
 vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
                      size_t packet_size, const ovs_u128 *ufid,
                      unsigned pmd_id, struct flow_wildcards *wc,
-                     struct ofpbuf *odp_actions)
+                     struct ofpbuf *odp_actions, bool simulated)
 {
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     const struct vfp_fwd_port *port = vfp_fwd_find_port(
@@ -326,13 +337,13 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     struct vfp_uf_info info;
-    vfp_upcall_compile(fwd, port, flow, odp_actions, &info, NULL);
+    vfp_upcall_compile(fwd, port, flow, simulated, odp_actions, &info, NULL);
     for (size_t i = 0; i < info.proc.n_counters; i++) {
         add_counter(&info, info.proc.counters[i]);
     }
 
     /* The datapath counts the packets after this one. */
-    for (size_t i = 0; i < info.n_counters; i++) {
+    for (size_t i = 0; i < info.n_counters && !simulated; i++) {
         vfp_counter_add(info.counters[i], 1, packet_size);
     }
 
@@ -349,13 +360,113 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
                      backer->type, ofproto_flow_limit);
         atomic_count_inc64(&backer->n_upcall_drops);
         error = ENOSPC;
+    } else if (!vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
+                              port->bridge->generation, &info)) {
+        /* Another handler installs it. */
+        error = simulated ? EEXIST : 0;
     } else {
-        vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
-                      port->bridge->generation, &info);
-        atomic_count_inc64(&backer->n_upcalls);
+        if (!simulated) {
+            atomic_count_inc64(&backer->n_upcalls);
+            pair_uf(backer, fwd, &info, pmd_id);
+        }
     }
     vfp_uf_info_destroy(&info);
     return error;
+}
+
+/* UF pairing (VFP §6.4.1): a new inbound UF of a connection creates its
+ * outbound pair at once, so that the VM's answer stays in the datapath.
+ * The answer is the packet as the inbound layers delivered it, reversed;
+ * simulated through the VM port's outbound layers (they find the layer
+ * flows the inbound packet made), it becomes a UF like any other.  An
+ * outbound UF made first pairs with the inbound one when that appears.
+ *
+ * Only TCP and UDP over IPv4: the answer of other protocols differs in
+ * more than its addresses and ports. */
+static void
+pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
+        const struct vfp_uf_info *info, unsigned pmd_id)
+{
+    const struct flow *in = &info->delivered;
+    const struct vfp_fwd_port *vm = (info->delivered_port == ODPP_NONE ? NULL
+                                     : vfp_fwd_find_port(
+                                         fwd, info->delivered_port));
+
+    if (!vm || in->dl_type != htons(ETH_TYPE_IP) || in->nw_frag
+        || (in->nw_proto != IPPROTO_TCP && in->nw_proto != IPPROTO_UDP)) {
+        return;
+    }
+
+    bool unpaired = false;
+    for (size_t i = 0; i < info->proc.n_conns; i++) {
+        const struct vfp_proc_conn *pc = &info->proc.conns[i];
+
+        if (pc->port == vm->vport && pc->dir == VFP_DIR_IN) {
+            ovs_mutex_lock(&pc->port->conns.mutex);
+            unpaired = ovs_u128_is_zero(pc->conn->uf[VFP_DIR_OUT]);
+            ovs_mutex_unlock(&pc->port->conns.mutex);
+        }
+    }
+    if (!unpaired) {
+        return;
+    }
+
+    struct flow answer;
+    memset(&answer, 0, sizeof answer);
+    answer.in_port.odp_port = info->delivered_port;
+    answer.packet_type = htonl(PT_ETH);
+    answer.dl_src = in->dl_dst;
+    answer.dl_dst = in->dl_src;
+    answer.dl_type = in->dl_type;
+    memcpy(answer.vlans, in->vlans, sizeof answer.vlans);
+    answer.nw_src = in->nw_dst;
+    answer.nw_dst = in->nw_src;
+    answer.nw_proto = in->nw_proto;
+    answer.nw_ttl = 64;
+    answer.tp_src = in->tp_dst;
+    answer.tp_dst = in->tp_src;
+
+    uint64_t actions_stub[512 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(actions_stub);
+    struct flow_wildcards wc;
+    ovs_u128 ufid;
+
+    odp_flow_key_hash(&answer, sizeof answer, &ufid);
+    if (!vfp_upcall_translate(backer, &answer, 0, &ufid, pmd_id, &wc,
+                              &actions, true)) {
+        struct odp_flow_key_parms parms = {
+            .flow = &answer,
+            .mask = &wc.masks,
+            .support = {
+                .max_vlan_headers = 2,
+                .max_mpls_depth = 1,
+                .recirc = true,
+            },
+        };
+        struct ofpbuf key, mask;
+
+        ofpbuf_init(&key, 128);
+        ofpbuf_init(&mask, 128);
+        odp_flow_key_from_flow(&parms, &key);
+        parms.key_buf = &key;
+        odp_flow_key_from_mask(&parms, &mask);
+        int error = dpif_flow_put(backer->dpif, DPIF_FP_CREATE, key.data,
+                                  key.size, mask.data, mask.size,
+                                  actions.data, actions.size, &ufid,
+                                  pmd_id, NULL);
+        if (error) {
+            struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
+
+            VLOG_DBG_RL(&rl, "%s: cannot install the pair of a UF (%s)",
+                        backer->type, ovs_strerror(error));
+            if (uf) {
+                vfp_uf_remove(&backer->ufs, uf);
+            }
+        }
+        ofpbuf_uninit(&key);
+        ofpbuf_uninit(&mask);
+    }
+    ofpbuf_uninit(&actions);
 }
 
 /* The userspace datapath's upcall callback. */
@@ -374,7 +485,7 @@ vfp_upcall_cb(const struct dp_packet *packet,
         return ENODEV;
     }
     return vfp_upcall_translate(backer, flow, dp_packet_size(packet), ufid,
-                                pmd_id, wc, actions);
+                                pmd_id, wc, actions, false);
 }
 
 /* The kernel datapath: one miss read by handler 'h'.  Returns false if
@@ -415,7 +526,7 @@ handle_one_upcall(struct vfp_handler *h)
     int error = vfp_upcall_translate(backer, &flow,
                                      dp_packet_size(&dupcall.packet),
                                      &dupcall.ufid, PMD_ID_NULL, &wc,
-                                     &odp_actions);
+                                     &odp_actions, false);
 
     struct dpif_op ops[2], *opsp[2];
     size_t n_ops = 0;

@@ -225,7 +225,7 @@ vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
 
 /* Records the new connection with VM-side tuple 'key' of 'port' (or finds
  * the one a concurrent packet created), whose packet went in 'dir' with
- * 'tcp_flags', and hands it the layer flows 'flows' that the packet made;
+ * 'tcp_flags' (unless '!seen': no packet, a simulation), and hands it the layer flows 'flows' that the packet made;
  * 'ttl' is the smallest TTL of the stateful rules that made them (0 for
  * none).  Returns the connection with a reference for the caller, or NULL
  * if the port is at its connection limit: then 'flows' are released and
@@ -233,7 +233,7 @@ vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
  * that were not kept (another packet made them first) become NULL. */
 struct vfp_conn *
 vfp_conn_commit(struct vfp_port *port, const char *port_name,
-                const struct vfp_tuple *key, enum vfp_dir dir,
+                const struct vfp_tuple *key, enum vfp_dir dir, bool seen,
                 uint16_t tcp_flags, struct vfp_flow **flows, size_t n_flows,
                 uint32_t ttl, long long int now)
 {
@@ -267,11 +267,14 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
         atomic_init(&c->state, VFP_CONN_NEW);
         c->initiator = dir;
         c->created = c->used = now;
+        update_state(c);
         cmap_insert(&conns->conns, &c->node, vfp_tuple_hash(key, 0));
         atomic_add_relaxed(&conns->n_created, 1, &orig);
     }
-    c->tcp_flags[dir] |= tcp_flags | VFP_CONN_SEEN;
-    update_state(c);
+    if (seen) {
+        c->tcp_flags[dir] |= tcp_flags | VFP_CONN_SEEN;
+        update_state(c);
+    }
     if (ttl && (!c->ttl || ttl < c->ttl)) {
         c->ttl = ttl;
     }
@@ -328,7 +331,7 @@ vfp_conn_expiry(const struct vfp_conn *c, const struct vfp_conn_timeouts *t)
 
     switch (vfp_conn_get_state(c)) {
     case VFP_CONN_NEW:
-        timeout = c->key.proto == IPPROTO_TCP ? t->tcp_syn : 0;
+        timeout = t->tcp_syn;
         break;
     case VFP_CONN_ESTABLISHED:
         timeout = (c->ttl ? c->ttl

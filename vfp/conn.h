@@ -142,7 +142,7 @@ bool vfp_conn_is_dead(const struct vfp_conn *);
 /* Slow path. */
 struct vfp_conn *vfp_conn_commit(struct vfp_port *, const char *port_name,
                                  const struct vfp_tuple *key,
-                                 enum vfp_dir, uint16_t tcp_flags,
+                                 enum vfp_dir, bool seen, uint16_t tcp_flags,
                                  struct vfp_flow **flows, size_t n_flows,
                                  uint32_t ttl, long long int now);
 void vfp_conn_kill(struct vfp_port *, struct vfp_conn *);

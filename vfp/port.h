@@ -105,6 +105,8 @@ struct vfp_proc {
     bool commit;                /* The slow path: create connections and
                                  * layer flows, take resources, raise
                                  * events.  Else (trace): only consult. */
+    bool simulated;             /* No packet: do not count the packet's
+                                 * direction as seen (UF pairing). */
     long long int now;
 
     /* Out, if 'commit': the connections the packet belongs to, each with a
