@@ -57,6 +57,7 @@ tests/package.m4: $(top_srcdir)/configure.ac
 # Unit tests, ovstest style: "vfptest NAME" runs test NAME.
 check_PROGRAMS = tests/vfptest
 tests_vfptest_SOURCES = \
+	tests/test-conn.c \
 	tests/test-engine.c \
 	tests/test-classifier.c \
 	tests/test-ht.c \
