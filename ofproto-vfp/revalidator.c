@@ -56,7 +56,7 @@ uf_update_conns(const struct vfp_uf *uf, const struct dpif_flow_stats *stats,
                 bool active, long long int now)
 {
     for (size_t i = 0; i < uf->n_conns; i++) {
-        const struct vfp_proc_conn *pc = &uf->conns[i];
+        const struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
 
         if (vfp_conn_is_dead(pc->conn)) {
             continue;
@@ -77,7 +77,7 @@ static bool
 uf_conns_over(const struct vfp_uf *uf)
 {
     for (size_t i = 0; i < uf->n_conns; i++) {
-        const struct vfp_conn *c = uf->conns[i].conn;
+        const struct vfp_conn *c = vfp_uf_conns(uf)[i].conn;
 
         if (vfp_conn_is_dead(c)
             || vfp_conn_get_state(c) >= VFP_CONN_TIME_WAIT) {
@@ -104,8 +104,8 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
      * through must be those it was computed with. */
     for (size_t i = 0; i < uf->n_ports; i++) {
         const struct vfp_fwd_port *p = vfp_fwd_find_port(fwd,
-                                                         uf->ports[i].port);
-        if (!p || vfp_port_generation(p->vport) != uf->ports[i].generation) {
+                                                         vfp_uf_ports(uf)[i].port);
+        if (!p || vfp_port_generation(p->vport) != vfp_uf_ports(uf)[i].generation) {
             return false;
         }
     }
@@ -123,7 +123,7 @@ uf_delete(struct vfp_backer *backer, struct vfp_uf *uf)
     if (!dpif_flow_del(backer->dpif, NULL, 0, &uf->ufid, uf->pmd_id,
                        &stats) && stats.n_packets > uf->stats.n_packets) {
         for (size_t j = 0; j < uf->n_counters; j++) {
-            vfp_counter_add(uf->counters[j],
+            vfp_counter_add(vfp_uf_counters(uf)[j],
                             stats.n_packets - uf->stats.n_packets,
                             stats.n_bytes - uf->stats.n_bytes);
         }
@@ -177,7 +177,7 @@ vfp_revalidate(struct vfp_backer *backer)
                                        - uf->stats.n_packets;
                     uint64_t bytes = f->stats.n_bytes - uf->stats.n_bytes;
                     for (size_t j = 0; j < uf->n_counters; j++) {
-                        vfp_counter_add(uf->counters[j], packets, bytes);
+                        vfp_counter_add(vfp_uf_counters(uf)[j], packets, bytes);
                     }
                 }
                 uf->stats = f->stats;

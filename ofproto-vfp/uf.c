@@ -32,11 +32,8 @@ static void
 uf_free(struct vfp_uf *uf)
 {
     for (size_t i = 0; i < uf->n_conns; i++) {
-        vfp_conn_unref(uf->conns[i].conn);
+        vfp_conn_unref(vfp_uf_conns(uf)[i].conn);
     }
-    free(uf->conns);
-    free(uf->ports);
-    free(uf->counters);
     free(uf);
 }
 
@@ -94,23 +91,32 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
 
     ovs_mutex_lock(&table->mutex);
     if (!vfp_uf_find(table, ufid, pmd_id)) {
-        struct vfp_uf *uf = xzalloc(sizeof *uf);
+        size_t n_ports = info->n_ports;
+        size_t n_counters = info->n_counters;
+        size_t n_conns = info->proc.n_conns;
+        struct vfp_uf *uf = xzalloc(sizeof *uf
+                                    + n_ports * sizeof(struct vfp_uf_port)
+                                    + n_counters * sizeof(void *)
+                                    + n_conns
+                                      * sizeof(struct vfp_proc_conn));
 
+        ovs_assert(n_ports <= UINT16_MAX && n_counters <= UINT16_MAX
+                   && n_conns <= UINT16_MAX);
         uf->ufid = *ufid;
         uf->pmd_id = pmd_id;
         uf->in_port = in_port;
         uf->generation = generation;
         uf->created = time_msec();
-        uf->ports = xmemdup(info->ports, info->n_ports * sizeof *uf->ports);
-        uf->n_ports = info->n_ports;
-        uf->counters = xmemdup(info->counters,
-                               info->n_counters * sizeof *uf->counters);
-        uf->n_counters = info->n_counters;
-        uf->conns = xmemdup(info->proc.conns,
-                            info->proc.n_conns * sizeof *uf->conns);
-        uf->n_conns = info->proc.n_conns;
-        for (size_t i = 0; i < uf->n_conns; i++) {
-            struct vfp_proc_conn *pc = &uf->conns[i];
+        uf->n_ports = n_ports;
+        uf->n_counters = n_counters;
+        uf->n_conns = n_conns;
+        memcpy(vfp_uf_ports(uf), info->ports, n_ports * sizeof *info->ports);
+        memcpy(vfp_uf_counters(uf), info->counters,
+               n_counters * sizeof *info->counters);
+        memcpy(vfp_uf_conns(uf), info->proc.conns,
+               n_conns * sizeof *info->proc.conns);
+        for (size_t i = 0; i < n_conns; i++) {
+            struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
 
             ovs_refcount_ref(&pc->conn->ref_cnt);
             vfp_conn_set_uf(pc->port, pc->conn, pc->dir, ufid);
@@ -129,7 +135,7 @@ vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
     cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
     ovs_mutex_unlock(&table->mutex);
     for (size_t i = 0; i < uf->n_conns; i++) {
-        struct vfp_proc_conn *pc = &uf->conns[i];
+        struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
 
         if (ovs_u128_equals(pc->conn->uf[pc->dir], uf->ufid)) {
             static const ovs_u128 zero;

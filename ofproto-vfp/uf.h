@@ -54,18 +54,37 @@ struct vfp_uf {
     odp_port_t in_port;
     uint64_t generation;        /* Bridge's forwarding generation. */
     long long int created;      /* time_msec() at installation. */
-    struct vfp_uf_port *ports;  /* In port first, then outputs. */
-    size_t n_ports;
-    struct vfp_counter **counters;  /* What the UF's packets count in. */
-    size_t n_counters;
-    struct vfp_proc_conn *conns;    /* Its connections (vfp/conn.h), with
-                                     * a reference each. */
-    size_t n_conns;
+    /* In 'data', one allocation with the UF (memory per connection counts,
+     * VFP §9: 500k connections a port): see the accessors below. */
+    uint16_t n_ports;           /* Ports, in port first, then outputs. */
+    uint16_t n_counters;        /* What the UF's packets count in. */
+    uint16_t n_conns;           /* Its connections (vfp/conn.h), with a
+                                 * reference each. */
 
     /* Main thread only (revalidator). */
     struct dpif_flow_stats stats;
     uint64_t dump_seq;          /* Last revalidation that saw the flow. */
+
+    uint64_t data[];
 };
+
+static inline struct vfp_uf_port *
+vfp_uf_ports(const struct vfp_uf *uf)
+{
+    return (struct vfp_uf_port *) uf->data;
+}
+
+static inline struct vfp_counter **
+vfp_uf_counters(const struct vfp_uf *uf)
+{
+    return (struct vfp_counter **) (vfp_uf_ports(uf) + uf->n_ports);
+}
+
+static inline struct vfp_proc_conn *
+vfp_uf_conns(const struct vfp_uf *uf)
+{
+    return (struct vfp_proc_conn *) (vfp_uf_counters(uf) + uf->n_counters);
+}
 
 struct vfp_uf_table {
     struct ovs_mutex mutex;     /* Serializes writers. */

@@ -305,7 +305,7 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
      * §6.4.1: UFs pair on the VM side). */
     struct json *conns = json_array_create_empty();
     for (size_t i = 0; i < uf->n_conns; i++) {
-        const struct vfp_proc_conn *pc = &uf->conns[i];
+        const struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
         struct json *cj = json_object_create();
         ovs_u128 pair_ufid;
 
@@ -372,7 +372,7 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
         bool through = uf->in_port == port->odp_port;
 
         for (size_t i = 0; i < uf->n_ports && !through; i++) {
-            through = uf->ports[i].port == port->odp_port;
+            through = vfp_uf_ports(uf)[i].port == port->odp_port;
         }
         if (through) {
             if (n >= allocated) {

@@ -216,7 +216,18 @@ heap_in_use(void)
     return mallinfo2().uordblks;
 }
 
-/* What a unified flow records of a packet's trip, as upcall.c does. */
+static void
+collect_counters_add(struct vfp_uf_info *info, struct vfp_counter *c)
+{
+    if (info->n_counters >= info->allocated_counters) {
+        info->counters = x2nrealloc(info->counters, &info->allocated_counters,
+                                    sizeof *info->counters);
+    }
+    info->counters[info->n_counters++] = c;
+}
+
+/* What a unified flow records of a packet's trip, as upcall.c does: the
+ * port's, each layer's and each rule's or layer flow's counters. */
 static void
 collect_counters(const struct vfp_layer_result *result,
                  const struct flow *after OVS_UNUSED, void *info_)
@@ -233,12 +244,7 @@ collect_counters(const struct vfp_layer_result *result,
     }
     for (int i = 0; i < 3; i++) {
         if (c[i]) {
-            if (info->n_counters >= info->allocated_counters) {
-                info->counters = x2nrealloc(info->counters,
-                                            &info->allocated_counters,
-                                            sizeof *info->counters);
-            }
-            info->counters[info->n_counters++] = c[i];
+            collect_counters_add(info, c[i]);
         }
     }
 }
@@ -254,9 +260,16 @@ insert_uf(struct vfp_uf_table *ufs, struct vfp_port *port, enum vfp_dir dir,
     info.ports = xmalloc(2 * sizeof *info.ports);
     info.ports[info.n_ports++] = (struct vfp_uf_port) { 1, 1 };
     info.ports[info.n_ports++] = (struct vfp_uf_port) { 2, 1 };
+    info.counters = xmalloc(sizeof *info.counters);
+    info.counters[info.n_counters++] = &port->stats[dir];
+    info.allocated_counters = 1;
     vfp_proc_init(&info.proc, true, time_msec());
     ovs_assert(vfp_port_process(port, dir, f, &ht, collect_counters, &info,
                                 &info.proc));
+    for (size_t i = 0; i < info.proc.n_counters; i++) {
+        struct vfp_counter *c = info.proc.counters[i];
+        collect_counters_add(&info, c);
+    }
 
     ovs_u128 ufid = { .u32 = { id, dir, 0, 0 } };
     ovs_assert(vfp_uf_insert(ufs, &ufid, 0, 1, 1, &info));

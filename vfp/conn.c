@@ -266,7 +266,7 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
         atomic_init(&c->dead, false);
         atomic_init(&c->state, VFP_CONN_NEW);
         c->initiator = dir;
-        c->created = c->used = now;
+        c->used = now;
         update_state(c);
         cmap_insert(&conns->conns, &c->node, vfp_tuple_hash(key, 0));
         atomic_add_relaxed(&conns->n_created, 1, &orig);

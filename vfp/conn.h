@@ -106,7 +106,6 @@ struct vfp_conn {
     uint8_t initiator;          /* enum vfp_dir of the first packet. */
     uint16_t tcp_flags[2];      /* Seen, by direction; VFP_CONN_SEEN. */
     uint32_t ttl;               /* ms, from stateful rules; 0: default. */
-    long long int created;
     long long int used;
     struct vfp_flow *flows;     /* Its layer flows. */
     ovs_u128 uf[2];             /* Its unified flows, by direction; zero

@@ -54,14 +54,6 @@ vfp_flow_table_count(const struct vfp_flow_table *table)
     return cmap_count(&table->halves) / 2;
 }
 
-static struct vfp_ht *
-extra_ht(const struct vfp_ht *ht)
-{
-    struct vfp_ht extra = *ht;
-
-    vfp_ht_clear_tuple(&extra);
-    return vfp_ht_is_identity(&extra) ? NULL : xmemdup(&extra, sizeof extra);
-}
 
 /* A pair of layer flows for a packet that went through 'layer' in 'dir',
  * 'before' it and 'after' it, transposed by 'ht'.  Both must be IP
@@ -73,7 +65,6 @@ vfp_flow_create(const struct vfp_layer *layer, enum vfp_dir dir,
 {
     struct vfp_flow *f = xzalloc(sizeof *f);
     struct vfp_tuple out;
-    struct vfp_ht inv;
 
     vfp_tuple_from_flow(before, &f->halves[0].key);
     vfp_tuple_from_flow(after, &out);
@@ -84,9 +75,15 @@ vfp_flow_create(const struct vfp_layer *layer, enum vfp_dir dir,
     }
     f->dir = dir;
     f->layer = layer;
-    f->extra[0] = extra_ht(ht);
-    vfp_ht_invert(ht, before, &inv);
-    f->extra[1] = extra_ht(&inv);
+
+    struct vfp_ht extra[2];
+    extra[0] = *ht;
+    vfp_ht_invert(ht, before, &extra[1]);
+    vfp_ht_clear_tuple(&extra[0]);
+    vfp_ht_clear_tuple(&extra[1]);
+    if (!vfp_ht_is_identity(&extra[0]) || !vfp_ht_is_identity(&extra[1])) {
+        f->extra = xmemdup(extra, sizeof extra);
+    }
     return f;
 }
 
@@ -95,8 +92,7 @@ void
 vfp_flow_free(struct vfp_flow *f)
 {
     if (f) {
-        free(f->extra[0]);
-        free(f->extra[1]);
+        free(f->extra);
         free(f);
     }
 }
@@ -168,7 +164,7 @@ vfp_flow_half_ht(const struct vfp_flow_half *half, struct vfp_ht *ht)
             vfp_ht_set_tp_dst(ht, out.dst_port);
         }
     }
-    if (f->extra[half->idx]) {
-        vfp_ht_compose(ht, ht, f->extra[half->idx]);
+    if (f->extra) {
+        vfp_ht_compose(ht, ht, &f->extra[half->idx]);
     }
 }

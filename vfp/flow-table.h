@@ -67,14 +67,15 @@ struct vfp_flow_half {
 
 struct vfp_flow {
     struct vfp_flow_half halves[2];
-    enum vfp_dir dir;           /* Direction of halves[0]. */
-    struct vfp_ht *extra[2];    /* Beyond the tuple rewrite, or NULL. */
     const struct vfp_layer *layer;
     struct vfp_conn *conn;      /* The connection that owns the pair. */
     struct vfp_flow *next;      /* In 'conn''s list. */
     struct vfp_counter *context;    /* The rule's count(NAME), or NULL. */
+    struct vfp_ht *extra;       /* [2]: what each half does beyond the
+                                 * tuple rewrite; NULL if nothing. */
     struct vfp_resource *range; /* The range 'nat_port' came from. */
     uint16_t nat_port;
+    uint8_t dir;                /* enum vfp_dir of halves[0]. */
 };
 
 struct vfp_flow_table {
