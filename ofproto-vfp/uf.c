@@ -134,14 +134,6 @@ vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
     ovs_mutex_lock(&table->mutex);
     cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
     ovs_mutex_unlock(&table->mutex);
-    for (size_t i = 0; i < uf->n_conns; i++) {
-        struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
-
-        if (ovs_u128_equals(pc->conn->uf[pc->dir], uf->ufid)) {
-            static const ovs_u128 zero;
-            vfp_conn_set_uf(pc->port, pc->conn, pc->dir, &zero);
-        }
-    }
     ovsrcu_postpone(uf_free, uf);
 }
 

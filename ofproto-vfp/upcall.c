@@ -402,9 +402,9 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
         const struct vfp_proc_conn *pc = &info->proc.conns[i];
 
         if (pc->port == vm->vport && pc->dir == VFP_DIR_IN) {
-            ovs_mutex_lock(&pc->port->conns.mutex);
-            unpaired = ovs_u128_is_zero(pc->conn->uf[VFP_DIR_OUT]);
-            ovs_mutex_unlock(&pc->port->conns.mutex);
+            ovs_u128 out = vfp_conn_get_uf(pc->port, pc->conn, VFP_DIR_OUT);
+            unpaired = (ovs_u128_is_zero(out)
+                        || !vfp_uf_find(&backer->ufs, &out, pmd_id));
         }
     }
     if (!unpaired) {

@@ -307,11 +307,7 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
     for (size_t i = 0; i < uf->n_conns; i++) {
         const struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
         struct json *cj = json_object_create();
-        ovs_u128 pair_ufid;
-
-        ovs_mutex_lock(&pc->port->conns.mutex);
-        pair_ufid = pc->conn->uf[!pc->dir];
-        ovs_mutex_unlock(&pc->port->conns.mutex);
+        ovs_u128 pair_ufid = vfp_conn_get_uf(pc->port, pc->conn, !pc->dir);
         const ovs_u128 *pair = &pair_ufid;
 
         json_object_put_string(cj, "port", pc->port->name);
@@ -321,7 +317,8 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
         json_object_put_string(cj, "connection", ds_cstr(&s));
         json_object_put_string(cj, "state", vfp_conn_state_name(
                                    vfp_conn_get_state(pc->conn)));
-        if (ovs_u128_is_zero(*pair)) {
+        if (ovs_u128_is_zero(*pair)
+            || !vfp_uf_find(&backer->ufs, pair, uf->pmd_id)) {
             json_object_put(cj, "pair", json_null_create());
         } else {
             ds_clear(&s);

@@ -179,21 +179,21 @@ test_conn_tcp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     long long int now = c->used;
 
     assert(vfp_conn_expiry(c, &t) == now + t.tcp_syn);
-    vfp_conn_used(c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
+    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_NEW);
-    vfp_conn_used(c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_ESTABLISHED);
     assert(vfp_conn_expiry(c, &t) == now + t.tcp_established);
-    vfp_conn_used(c, VFP_DIR_OUT, TCP_FIN, now);
+    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_FIN, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_CLOSING);
-    vfp_conn_used(c, VFP_DIR_IN, TCP_FIN, now);
+    vfp_conn_used(port, c, VFP_DIR_IN, TCP_FIN, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
     assert(vfp_conn_expiry(c, &t) == now + t.tcp_time_wait);
 
     /* Nothing moves a connection back. */
-    vfp_conn_used(c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
-    vfp_conn_used(c, VFP_DIR_IN, TCP_RST, now);
+    vfp_conn_used(port, c, VFP_DIR_IN, TCP_RST, now);
     assert(vfp_conn_get_state(c) == VFP_CONN_CLOSED);
     assert(vfp_conn_expiry(c, &t) == now);
 

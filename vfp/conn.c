@@ -312,15 +312,27 @@ vfp_conn_set_uf(struct vfp_port *port, struct vfp_conn *c, enum vfp_dir dir,
     ovs_mutex_unlock(&port->conns.mutex);
 }
 
-/* Main thread: packets of 'c' went in 'dir' with 'tcp_flags' (their OR),
- * the latest at 'now'. */
-void
-vfp_conn_used(struct vfp_conn *c, enum vfp_dir dir, uint16_t tcp_flags,
-              long long int now)
+ovs_u128
+vfp_conn_get_uf(struct vfp_port *port, const struct vfp_conn *c,
+                enum vfp_dir dir)
 {
+    ovs_mutex_lock(&port->conns.mutex);
+    ovs_u128 ufid = c->uf[dir];
+    ovs_mutex_unlock(&port->conns.mutex);
+    return ufid;
+}
+
+/* Main thread: packets of 'c', of 'port', went in 'dir' with 'tcp_flags'
+ * (their OR), the latest at 'now'. */
+void
+vfp_conn_used(struct vfp_port *port, struct vfp_conn *c, enum vfp_dir dir,
+              uint16_t tcp_flags, long long int now)
+{
+    ovs_mutex_lock(&port->conns.mutex);
     c->tcp_flags[dir] |= tcp_flags | VFP_CONN_SEEN;
     c->used = MAX(c->used, now);
     update_state(c);
+    ovs_mutex_unlock(&port->conns.mutex);
 }
 
 /* When 'c' expires if no packet comes. */

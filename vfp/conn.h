@@ -108,8 +108,9 @@ struct vfp_conn {
     uint32_t ttl;               /* ms, from stateful rules; 0: default. */
     long long int used;
     struct vfp_flow *flows;     /* Its layer flows. */
-    ovs_u128 uf[2];             /* Its unified flows, by direction; zero
-                                 * if none (for display). */
+    ovs_u128 uf[2];             /* Its last unified flows, by direction
+                                 * (datapath ufids; zero if none yet).
+                                 * They may be gone: look them up. */
 };
 
 /* In 'tcp_flags': a packet went that way. */
@@ -150,8 +151,10 @@ void vfp_conn_set_uf(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
 void vfp_flow_release(struct vfp_flow *);
 
 /* Main thread. */
-void vfp_conn_used(struct vfp_conn *, enum vfp_dir, uint16_t tcp_flags,
-                   long long int now);
+void vfp_conn_used(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
+                   uint16_t tcp_flags, long long int now);
+ovs_u128 vfp_conn_get_uf(struct vfp_port *, const struct vfp_conn *,
+                         enum vfp_dir);
 long long int vfp_conn_expiry(const struct vfp_conn *,
                               const struct vfp_conn_timeouts *);
 size_t vfp_conns_sweep(struct vfp_port *, long long int now);
