@@ -109,6 +109,262 @@ recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_t
     check vfp-ctl show
 }
 
+test_stacks() {
+    ovs_start
+    vfp_topology
+    check ip netns exec vm1 ping -c 3 -W 5 10.0.0.2
+    check ip netns exec vm1 ping -c 2 -W 5 10.0.0.99
+
+    ip netns exec vm2 nc -l -p 80 > $T/got &
+    pids="$pids $!"
+    sleep 0.5
+    echo hello-vfp | ip netns exec vm1 nc -w 2 10.0.0.2 80
+    retry 25 test -s $T/got
+    check_eq "vm2's TCP server got vm1's data" hello-vfp "$(cat $T/got)"
+
+    flows=$(dp_flows_stats)
+    echo "$flows" | sed 's/^/    /'
+    check_eq "the TCP connection: one flow vm1 -> vm2, one vm2 -> vm1" "1 1" \
+        "$(echo "$flows" | grep -c 'in_port(vm1),.*proto=6,.*tcp(src=[0-9]*,dst=80)') $(echo "$flows" | grep -c 'in_port(vm2),.*proto=6,.*tcp(src=80,')"
+    check_eq "the ping: one flow each way" "1 1" \
+        "$(echo "$flows" | grep -c 'in_port(vm1),.*dst=10.0.0.2,proto=1,.*icmp(type=8') $(echo "$flows" | grep -c 'in_port(vm2),.*dst=10.0.0.1,proto=1,.*icmp(type=0')"
+    check_eq "later packets of the TCP connection hit its flow" yes \
+        "$(echo "$flows" | grep 'in_port(vm1),.*tcp(src=[0-9]*,dst=80)' | grep -q 'packets:[1-9]' && echo yes)"
+    check_eq "to the uplink: one ping flow each way" "1 1" \
+        "$(echo "$flows" | grep -c 'in_port(vm1),.*dst=10.0.0.99,proto=1,.*actions:up3') $(echo "$flows" | grep -c 'in_port(up3),.*dst=10.0.0.1,proto=1,.*actions:vm1')"
+}
+
+# tests/vfp-layers.at "layers - nat and set rewrite headers", on the kernel.
+test_nat() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=10
+    check vfp-ctl add-group vm1 slb g dir=out priority=1
+    check vfp-ctl add-rule vm1 slb g vip priority=1 match="dst-ip=10.0.0.99 proto=udp" action="nat(dst-ip=10.0.0.2,dst-port=2001)"
+    check vfp-ctl add-rule vm1 slb g smac priority=2 match="dst-ip=10.0.0.2" action="set(src-mac=00:00:00:00:00:aa)"
+    listen vm2
+    send vm1 $UDP_TO_VIP
+    captured vm2 1 > /dev/null
+    send vm1 $UDP_VM1_VM2
+    check_eq "vm2 got the packets the userspace datapath makes" \
+        "$UDP_TO_VIP_NATTED_2001
+$UDP_SMAC_AA" "$(captured vm2 2)"
+    check_eq "kernel flows" "\
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000), actions:set(eth(src=00:00:00:00:00:aa)),vm2
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.99,proto=17,frag=no),udp(src=1000,dst=2000), actions:set(ipv4(dst=10.0.0.2)),set(udp(dst=2001)),vm2" \
+        "$(dp_flows)"
+}
+
+# tests/vfp-layers.at "layers - a NAT boundary", on the kernel: SNAT to the
+# uplink, DNAT back, each direction one flow.
+test_nat_boundary() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 acl-dip priority=10 in-default=block out-default=block
+    check vfp-ctl add-group vm1 acl-dip out dir=out priority=1
+    check vfp-ctl add-rule vm1 acl-dip out dip priority=1 match="src-ip=10.0.0.1" action=allow
+    check vfp-ctl add-group vm1 acl-dip in dir=in priority=1
+    check vfp-ctl add-rule vm1 acl-dip in dip priority=1 match="dst-ip=10.0.0.1" action=allow
+    check vfp-ctl add-layer vm1 slb priority=20
+    check vfp-ctl add-group vm1 slb out dir=out priority=1
+    check vfp-ctl add-rule vm1 slb out snat priority=1 match="src-ip=10.0.0.1" action="nat(src-ip=1.1.1.1)"
+    check vfp-ctl add-group vm1 slb in dir=in priority=1
+    check vfp-ctl add-rule vm1 slb in dnat priority=1 match="dst-ip=1.1.1.1" action="nat(dst-ip=10.0.0.1)"
+    check vfp-ctl add-layer vm1 acl-vip priority=30 in-default=block out-default=block
+    check vfp-ctl add-group vm1 acl-vip out dir=out priority=1
+    check vfp-ctl add-rule vm1 acl-vip out vip priority=1 match="src-ip=1.1.1.1" action=allow
+    check vfp-ctl add-group vm1 acl-vip in dir=in priority=1
+    check vfp-ctl add-rule vm1 acl-vip in vip priority=1 match="dst-ip=1.1.1.1" action=allow
+    listen up3; listen vm1
+    send vm1 $UDP_VM1_OUT
+    check_eq "SNAT: the uplink got what the userspace datapath sends" \
+        00000000009900000000000108004500002000000000401168bc010101010808080803e80035000c032076667021 \
+        "$(captured up3 1)"
+    send up3 00000000000100000000009908004500002000000000401168bc0808080801010101003503e8000c032076667021
+    check_eq "DNAT: vm1 got what the userspace datapath delivers" \
+        00000000000100000000009908004500002000000000401160bd080808080a000001003503e8000cfb2076667021 \
+        "$(captured vm1 1)"
+    check_eq "kernel flows" "\
+recirc_id(0),in_port(up3),eth(src=00:00:00:00:00:99,dst=00:00:00:00:00:01),eth_type(0x0800),ipv4(src=8.8.8.8,dst=1.1.1.1,proto=17,frag=no),udp(src=53,dst=1000), actions:set(ipv4(dst=10.0.0.1)),vm1
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), actions:set(ipv4(src=1.1.1.1)),up3" \
+        "$(dp_flows)"
+}
+
+# tests/vfp-layers.at "layers - push-vlan and pop-vlan", on the kernel.
+test_vlan() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 vlan priority=10
+    check vfp-ctl add-group vm1 vlan g dir=out priority=1
+    check vfp-ctl add-rule vm1 vlan g tag priority=1 action="push-vlan(100,pcp=5)"
+    check vfp-ctl add-layer vm2 vlan priority=10
+    check vfp-ctl add-group vm2 vlan g dir=in priority=1
+    check vfp-ctl add-rule vm2 vlan g untag priority=1 match="vlan=100" action=pop-vlan
+    listen up3; listen vm2
+    send vm1 $UDP_VM1_OUT $UDP_VM1_VM2
+    check_eq "the uplink got the tagged frame" \
+        0000000000990000000000018100a06408004500002000000000401160bd0a0000010808080803e80035000cfb2076667021 \
+        "$(captured up3 1)"
+    check_eq "vm2 got it untagged" "$UDP_VM1_VM2" "$(captured vm2 1)"
+    check_eq "kernel flows" "\
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000), actions:vm2
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), actions:push_vlan(vid=100,pcp=5),up3" \
+        "$(dp_flows)"
+}
+
+# The outer headers that the userspace datapath's tnl_push() puts on
+# UDP_VM1_OUT (tests/vfp-layers.at, "VXLAN encap with full outer headers").
+VXLAN_USERSPACE=aaaaaaaaaa02aaaaaaaaaa01080045000052000040004011b947c0a80001c0a80002af9f12b5003e00000800000000138800$UDP_VM1_OUT
+
+# mask_outer HEX: blanks the outer IPv4 ID and checksum and the UDP source
+# port, which the kernel picks itself (from its IP ID generator and the
+# packet's hash) where the userspace datapath has its own.
+mask_outer() {
+    echo "$1" | sed 's/^\(.\{36\}\).\{4\}\(.\{8\}\).\{4\}\(.\{16\}\).\{4\}/\1iiii\2cccc\3ssss/'
+}
+
+# tests/vfp-layers.at "VXLAN encap with full outer headers, and decap", on
+# the kernel: set(tunnel(...)) and output to the kernel's vxlan vport, whose
+# packets leave through the host's routing (here an underlay veth to a
+# namespace hv2, the remote host 192.168.0.2); VXLAN that hv2 sends to the
+# host is decapsulated by the vport and reaches vm2 through its decap rule.
+test_vxlan() {
+    ovs_start
+    vfp_topology -
+    check ovs-vsctl add-port br0 vx0 -- set Interface vx0 type=vxlan \
+        ofport_request=4 options:remote_ip=flow options:key=flow
+    ip netns add hv2
+    ip netns exec hv2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+    ip link add under address aa:aa:aa:aa:aa:01 type veth \
+        peer name eth0 address aa:aa:aa:aa:aa:02 netns hv2
+    ip addr add 192.168.0.1/24 dev under
+    ip link set under up
+    ip -n hv2 link set eth0 up
+    ip -n hv2 addr add 192.168.0.2/24 dev eth0
+    ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev under nud permanent
+    ip -n hv2 neigh replace 192.168.0.1 lladdr aa:aa:aa:aa:aa:01 dev eth0 nud permanent
+
+    check vfp-ctl add-layer vm1 vnet priority=10
+    check vfp-ctl add-group vm1 vnet g dir=out priority=1
+    check vfp-ctl add-rule vm1 vnet g enc priority=1 match="dst-ip=8.8.8.8" action="encap(vxlan,key=5000,src-ip=192.168.0.1,dst-ip=192.168.0.2,src-mac=aa:aa:aa:aa:aa:01,dst-mac=aa:aa:aa:aa:aa:02)"
+    check vfp-ctl add-layer vm2 vnet priority=10 in-default=block
+    check vfp-ctl add-group vm2 vnet g dir=in priority=1
+    check vfp-ctl add-rule vm2 vnet g dec priority=1 match="tun-id=5000 tun-src=192.168.0.2" action=decap
+
+    listen hv2; listen vm2; listen up3
+    send vm1 $UDP_VM1_OUT
+    # (hv2 answers with ICMP port unreachable: nothing listens on 4789.)
+    got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
+    echo "  kernel:    $got"
+    echo "  userspace: $VXLAN_USERSPACE"
+    check_eq "encap: the same frame as the userspace datapath's, but for the outer IP ID and checksum and UDP source port" \
+        "$(mask_outer $VXLAN_USERSPACE)" "$(mask_outer $got)"
+    check_eq "nothing left in clear through the uplink" "" "$(captured up3 0)"
+
+    vni5000=aaaaaaaaaa01aaaaaaaaaa02080045000052000000004011f947c0a80002c0a80001303912b5003e00000800000000138800$UDP_OUT_VM2
+    vni5001=aaaaaaaaaa01aaaaaaaaaa02080045000052000000004011f947c0a80002c0a80001303912b5003e00000800000000138900$UDP_OUT_VM2
+    ip netns exec hv2 vfp-pkt send eth0 $vni5000 $vni5001
+    captured vm2 1 > /dev/null
+    ip netns exec hv2 vfp-pkt send eth0 $vni5000
+    check_eq "decap: vm2 got VNI 5000's inner frames, not VNI 5001's" \
+        "$UDP_OUT_VM2
+$UDP_OUT_VM2" "$(captured vm2 2)"
+    check_eq "kernel flows, the second VNI 5000 packet on its flow" "\
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), packets:0, actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,ttl=64,tp_dst=4789,flags(df|key))),vxlan_sys_4789
+recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,ttl=64,tp_src=12345,tp_dst=4789,flags(key)),in_port(vxlan_sys_4789),eth(src=00:00:00:00:00:99,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=8.8.8.8,dst=10.0.0.2,proto=17,frag=no),udp(src=53,dst=1000), packets:1, actions:vm2
+recirc_id(0),tunnel(tun_id=0x1389,src=192.168.0.2,dst=192.168.0.1,ttl=64,tp_src=12345,tp_dst=4789,flags(key)),in_port(vxlan_sys_4789),eth(src=00:00:00:00:00:99,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=8.8.8.8,dst=10.0.0.2,proto=17,frag=no),udp(src=53,dst=1000), packets:0, actions:drop" \
+        "$(dp_flows_stats)"
+}
+
+# An ofproto-dpif bridge (datapath_type=system, NORMAL) beside the VFP
+# bridge: two datapaths in one kernel, both forwarding.
+test_system_bridge() {
+    ovs_start
+    vfp_topology
+    check ovs-vsctl add-br br1 -- set bridge br1 datapath_type=system
+    add_vm s1 00:00:00:00:01:01 10.1.0.1 1 br1 plain
+    add_vm s2 00:00:00:00:01:02 10.1.0.2 2 br1 plain
+    check ip netns exec s1 ping -c 2 -W 5 10.1.0.2
+    check ip netns exec vm1 ping -c 2 -W 5 10.0.0.2
+    check_eq "both datapaths" "system@ovs-system
+system@vfp-system" "$(ovs-dpctl dump-dps | sort)"
+    check_eq "ofproto-dpif's flows on ovs-system" yes \
+        "$(dp_flows system@ovs-system | grep -q 'in_port(s1),.*actions:s2' && echo yes)"
+    check_eq "VFP's flows on vfp-system" yes \
+        "$(dp_flows | grep -q 'in_port(vm1),.*proto=1,.*actions:vm2' && echo yes)"
+    check_eq "no VFP flow on ovs-system, no NORMAL flow on vfp-system" "0 0" \
+        "$(dp_flows system@ovs-system | grep -c 'vm[12]') $(dp_flows | grep -c 's[12]')"
+    # Deleting the OpenFlow bridge leaves the VFP one alone.
+    check ovs-vsctl del-br br1
+    check ip netns exec vm1 ping -c 1 -W 5 10.0.0.2
+    check_eq "vfp-system survives" system@vfp-system "$(ovs-dpctl dump-dps)"
+}
+
+# Unified flows in TC flower (hw-offload=true, tc-policy=skip_hw: TC's
+# software path, as a NIC without offload would run them).
+test_tc_offload() {
+    ovs_start set Open_vSwitch . other_config:hw-offload=true \
+        other_config:tc-policy=skip_hw
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=10
+    check vfp-ctl add-group vm1 slb g dir=out priority=1
+    check vfp-ctl add-rule vm1 slb g vip priority=1 match="dst-ip=10.0.0.99 proto=udp" action="nat(dst-ip=10.0.0.2,dst-port=2001)"
+    listen vm2; listen up3
+    send vm1 $UDP_TO_VIP
+    captured vm2 1 > /dev/null
+    send vm1 $UDP_TO_VIP
+    send vm1 $UDP_VM1_OUT
+    captured up3 1 > /dev/null
+    send vm1 $UDP_VM1_OUT
+    check_eq "vm2 got both NATed packets" "$UDP_TO_VIP_NATTED_2001
+$UDP_TO_VIP_NATTED_2001" "$(captured vm2 2)"
+    check_eq "the uplink got both" "$UDP_VM1_OUT
+$UDP_VM1_OUT" "$(captured up3 2)"
+    tcflows=$(ovs-appctl dpctl/dump-flows --names system@vfp-system type=tc)
+    echo "$tcflows" | sed 's/^/    /'
+    check_eq "both unified flows are in TC, the second packets counted there" "2 2" \
+        "$(echo "$tcflows" | grep -c 'in_port(vm1)') $(echo "$tcflows" | grep -c 'packets:1,')"
+    check_eq "the NAT flow's actions" yes \
+        "$(echo "$tcflows" | grep 'dst=10.0.0.99' | grep -q 'actions:set(ipv4(dst=10.0.0.2)),set(udp(dst=2001)),vm2' && echo yes)"
+    check_eq "none in the kernel datapath's own table" "" \
+        "$(ovs-appctl dpctl/dump-flows system@vfp-system type=ovs)"
+    filters=$(tc filter show dev vm1 ingress)
+    echo "$filters" | sed 's/^/    /'
+    check_eq "tc: two flower filters on vm1, skip_hw, not_in_hw" "2 2" \
+        "$(echo "$filters" | grep -c '^ *skip_hw') $(echo "$filters" | grep -c 'not_in_hw')"
+}
+
+# Stateful pairs need the stateful issue; until ofproto-vfp takes
+# "stateful", this test skips itself.
+test_stateful() {
+    ovs_start
+    vfp_topology
+    check vfp-ctl add-layer vm1 acl priority=10 in-default=block out-default=block
+    check vfp-ctl add-group vm1 acl out dir=out priority=1
+    if ! vfp-ctl add-rule vm1 acl out web priority=1 match="proto=tcp dst-port=80" action=allow stateful > $T/err 2>&1; then
+        skip "$(cat $T/err)"
+        return
+    fi
+    check vfp-ctl add-layer vm1 snat priority=20
+    check vfp-ctl add-group vm1 snat out dir=out priority=1
+    check vfp-ctl add-rule vm1 snat out s priority=1 match="proto=tcp dst-port=80" action="nat(src-ip=10.0.0.100)" stateful
+    ip netns exec vm2 ip route add 10.0.0.100/32 dev eth0
+    ip netns exec vm2 ip neigh replace 10.0.0.100 lladdr 00:00:00:00:00:01 dev eth0 nud permanent
+    ip netns exec vm2 nc -l -p 80 > $T/got &
+    pids="$pids $!"
+    sleep 0.5
+    echo hello-vfp | ip netns exec vm1 nc -w 2 10.0.0.2 80
+    retry 25 test -s $T/got
+    check_eq "vm1's TCP stack reached vm2's through the stateful ACL and NAT" hello-vfp "$(cat $T/got)"
+    check_eq "vm2 saw the connection from the NAT address" yes \
+        "$(ip netns exec vm2 cat /proc/net/nf_conntrack 2>/dev/null | grep -q 10.0.0.100 && echo yes || dp_flows | grep -q 'in_port(vm2),.*dst=10.0.0.100' && echo yes)"
+    ip netns exec vm2 nc -l -p 81 > $T/got81 &
+    pids="$pids $!"
+    echo blocked | ip netns exec vm1 nc -w 2 10.0.0.2 81
+    check_eq "no stateful rule for port 81: blocked" "" "$(cat $T/got81)"
+}
+
 # --- main --------------------------------------------------------------
 
 echo "kernel-suite: loading modules"
@@ -126,6 +382,14 @@ ip link set lo up
 
 run_test "modules load, ovs-vswitchd starts on the kernel datapath" test_modules
 run_test "forwarding: VM to VM and to and from the uplink, one exact-match flow each" test_forwarding
+run_test "forwarding: ping and TCP from the namespaces' own stacks, one flow per direction" test_stacks
+run_test "layers: nat and set, the same bytes as the userspace datapath" test_nat
+run_test "layers: a NAT boundary, SNAT to the uplink and DNAT back" test_nat_boundary
+run_test "layers: push-vlan and pop-vlan" test_vlan
+run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
+run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
+run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
+run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
