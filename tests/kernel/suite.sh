@@ -277,6 +277,57 @@ recirc_id(0),tunnel(tun_id=0x1389,src=192.168.0.2,dst=192.168.0.1,ttl=64,tp_src=
         "$(dp_flows_stats)"
 }
 
+# VXLAN the way a host runs it: the host's underlay address on the VFP
+# bridge's local port br0 (aa:aa:aa:aa:aa:01, 192.168.0.1), the remote host
+# hv2 (aa:aa:aa:aa:aa:02, 192.168.0.2) behind the uplink.  Encapsulated
+# packets leave the vxlan vport by the host's routing through br0 and VFP
+# forwards them from the local port to the uplink; VXLAN from hv2 reaches
+# the local port by its MAC, the host's stack hands it to the vxlan vport,
+# and VFP decapsulates it to vm2.  Outer MACs come from the host's
+# neighbours; here they are the ones the rule names, so the frame is the
+# userspace datapath's byte for byte (but for the outer IP ID, checksum and
+# UDP source port).
+test_vxlan_uplink() {
+    ovs_start
+    check ovs-vsctl add-br br0 -- set bridge br0 datapath_type=vfp-system \
+        other_config:hwaddr=aa:aa:aa:aa:aa:01
+    add_vm vm1 00:00:00:00:00:01 - 1
+    add_vm vm2 00:00:00:00:00:02 - 2
+    add_vm hv2 aa:aa:aa:aa:aa:02 192.168.0.2 3 br0 uplink
+    check ovs-vsctl add-port br0 vx0 -- set Interface vx0 type=vxlan \
+        ofport_request=4 options:remote_ip=flow options:key=flow
+    ip link set br0 up
+    ip addr add 192.168.0.1/24 dev br0
+    ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev br0 nud permanent
+    ip -n hv2 neigh replace 192.168.0.1 lladdr aa:aa:aa:aa:aa:01 dev eth0 nud permanent
+
+    check vfp-ctl add-layer vm1 vnet priority=10
+    check vfp-ctl add-group vm1 vnet g dir=out priority=1
+    check vfp-ctl add-rule vm1 vnet g enc priority=1 match="dst-ip=8.8.8.8" action="encap(vxlan,key=5000,src-ip=192.168.0.1,dst-ip=192.168.0.2,src-mac=aa:aa:aa:aa:aa:01,dst-mac=aa:aa:aa:aa:aa:02)"
+    check vfp-ctl add-layer vm2 vnet priority=10 in-default=block
+    check vfp-ctl add-group vm2 vnet g dir=in priority=1
+    check vfp-ctl add-rule vm2 vnet g dec priority=1 match="tun-id=5000 tun-src=192.168.0.2" action=decap
+
+    listen hv2; listen vm2
+    send vm1 $UDP_VM1_OUT
+    got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
+    echo "  kernel:    $got"
+    echo "  userspace: $VXLAN_USERSPACE"
+    check_eq "encap out of the uplink: the userspace datapath's frame" \
+        "$(mask_outer $VXLAN_USERSPACE)" "$(mask_outer $got)"
+
+    send hv2 aaaaaaaaaa01aaaaaaaaaa02080045000052000000004011f947c0a80002c0a80001303912b5003e00000800000000138800$UDP_OUT_VM2
+    check_eq "decap: vm2 got the inner frame" "$UDP_OUT_VM2" "$(captured vm2 1)"
+
+    flows=$(dp_flows)
+    echo "$flows" | sed 's/^/    /'
+    check_eq "four flows: vm1 to the vport, local port to the uplink, uplink to the local port, the vport to vm2" "1 1 1 1" \
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*dst=8.8.8.8,.*actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,.*vxlan_sys_4789$') \
+$(echo "$flows" | grep -c '^recirc_id(0),in_port(br0),eth(src=aa:aa:aa:aa:aa:01,dst=aa:aa:aa:aa:aa:02),.*ipv4(src=192.168.0.1,dst=192.168.0.2,proto=17,frag=no),udp(src=[0-9]*,dst=4789), actions:hv2$') \
+$(echo "$flows" | grep -c '^recirc_id(0),in_port(hv2),eth(src=aa:aa:aa:aa:aa:02,dst=aa:aa:aa:aa:aa:01),.*udp(src=12345,dst=4789), actions:br0$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,.*in_port(vxlan_sys_4789),.*actions:vm2$')"
+}
+
 # An ofproto-dpif bridge (datapath_type=system, NORMAL) beside the VFP
 # bridge: two datapaths in one kernel, both forwarding.
 test_system_bridge() {
@@ -387,6 +438,7 @@ run_test "layers: nat and set, the same bytes as the userspace datapath" test_na
 run_test "layers: a NAT boundary, SNAT to the uplink and DNAT back" test_nat_boundary
 run_test "layers: push-vlan and pop-vlan" test_vlan
 run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
+run_test "layers: VXLAN with the underlay on the bridge's local port, through the uplink" test_vxlan_uplink
 run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
 run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
