@@ -69,9 +69,11 @@ ln -s ../run "$root/var/run"
 # Modules, with what they depend on, in load order.  The suite loads them
 # with insmod and fails on the first one that does not load.
 # (nf_conntrack_netlink: ovs-vswitchd flushes conntrack over netlink when it
-# deletes a datapath; the guest has no modprobe to load it on demand.)
+# deletes a datapath; the guest has no modprobe to load it on demand.  tun:
+# the userspace datapath's local port is a tap.)
 modules="openvswitch vxlan veth cls_flower sch_ingress act_gact act_mirred
-act_pedit act_csum act_vlan act_tunnel_key act_skbedit nf_conntrack_netlink"
+act_pedit act_csum act_vlan act_tunnel_key act_skbedit nf_conntrack_netlink
+tun"
 : > "$root/etc/modules"
 for m in $modules; do
     modprobe -d kernel -S "$kver" --show-depends "$m" 2>/dev/null \

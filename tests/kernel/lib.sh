@@ -33,12 +33,13 @@ skip() {
 # check CMD...: CMD must succeed; its output goes to the test log.
 check() {
     echo "  \$ $*"
-    if ! "$@" > "$T/cmd.out" 2>&1; then
-        sed 's/^/    /' "$T/cmd.out"
-        fail "exit status $? from: $*"
+    "$@" > "$T/cmd.out" 2>&1
+    status=$?
+    sed 's/^/    /' "$T/cmd.out"
+    if [ $status != 0 ]; then
+        fail "exit status $status from: $*"
         return 1
     fi
-    sed 's/^/    /' "$T/cmd.out"
 }
 
 # check_eq WHAT EXPECTED ACTUAL: prints a diff when they differ.

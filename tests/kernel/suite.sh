@@ -328,6 +328,85 @@ $(echo "$flows" | grep -c '^recirc_id(0),in_port(hv2),eth(src=aa:aa:aa:aa:aa:02,
 $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,.*in_port(vxlan_sys_4789),.*actions:vm2$')"
 }
 
+# compare_policy P1 P2: a policy on VM ports P1 and P2 that uses every kind
+# of HT the kernel flavor compiles: nat and set (VM to VM), VXLAN encap (to
+# 8.8.8.8), push-vlan (TCP), an inbound ACL and VXLAN decap.
+compare_policy() {
+    check vfp-ctl add-layer $1 slb priority=10
+    check vfp-ctl add-group $1 slb g dir=out priority=1
+    check vfp-ctl add-rule $1 slb g vip priority=1 match="dst-ip=10.0.0.99 proto=udp" action="nat(dst-ip=10.0.0.2,dst-port=2001)"
+    check vfp-ctl add-rule $1 slb g smac priority=2 match="dst-ip=10.0.0.2 proto=udp" action="set(src-mac=00:00:00:00:00:aa)"
+    check vfp-ctl add-layer $1 vnet priority=20
+    check vfp-ctl add-group $1 vnet g dir=out priority=1
+    check vfp-ctl add-rule $1 vnet g enc priority=1 match="dst-ip=8.8.8.8" action="encap(vxlan,key=5000,src-ip=192.168.0.1,dst-ip=192.168.0.2,src-mac=aa:aa:aa:aa:aa:01,dst-mac=aa:aa:aa:aa:aa:02)"
+    check vfp-ctl add-rule $1 vnet g tag priority=2 match="proto=tcp" action="push-vlan(100,pcp=5)"
+    check vfp-ctl add-layer $2 acl priority=10 in-default=block
+    check vfp-ctl add-group $2 acl g dir=in priority=1
+    check vfp-ctl add-rule $2 acl g udp priority=1 match="proto=udp" action=allow
+    check vfp-ctl add-rule $2 acl g web priority=2 match="proto=tcp dst-port=80" action=allow
+    check vfp-ctl add-layer $2 vnet priority=20
+    check vfp-ctl add-group $2 vnet g dir=in priority=1
+    check vfp-ctl add-rule $2 vnet g dec priority=1 match="tun-id=5000 tun-src=192.168.0.2" action=decap
+}
+
+# compare_traffic P1 P2 UP: the same frames into P1 and UP, each after the
+# previous one arrived, so that both datapaths see one order.
+compare_traffic() {
+    listen $2; listen $3
+    send $1 $UDP_TO_VIP; captured $2 1 > /dev/null
+    send $1 $UDP_VM1_VM2; captured $2 2 > /dev/null
+    send $1 $TCP_SYN; captured $2 3 > /dev/null
+    send $1 $UDP_VM1_OUT; captured $3 1 > /dev/null
+    send $3 $UDP_OUT_VM2; captured $2 4 > /dev/null
+    send $3 aaaaaaaaaa01aaaaaaaaaa02080045000052000000004011f947c0a80002c0a80001303912b5003e00000800000000138800$UDP_OUT_VM2
+    captured $2 5 > /dev/null
+    # Again: now through the datapath flows the first round installed.
+    send $1 $UDP_TO_VIP $UDP_VM1_VM2 $TCP_SYN; captured $2 8 > /dev/null
+    send $1 $UDP_VM1_OUT; captured $3 2 > /dev/null
+}
+
+# The same policy and frames on a vfp-netdev bridge (the userspace
+# datapath, ports on AF_PACKET) and a vfp-system bridge side by side in one
+# ovs-vswitchd; what the VM and the uplink received is compared frame by
+# frame.  The kernel side has its underlay address on its local port (as
+# in the test before); the userspace datapath builds outer headers itself.
+test_compare_userspace() {
+    ovs_start
+    check ovs-vsctl add-br bk -- set bridge bk datapath_type=vfp-system \
+        other_config:hwaddr=aa:aa:aa:aa:aa:01 \
+        -- add-br bu -- set bridge bu datapath_type=vfp-netdev
+    add_vm k1 00:00:00:00:00:01 - 1 bk
+    add_vm k2 00:00:00:00:00:02 - 2 bk
+    add_vm kup aa:aa:aa:aa:aa:02 192.168.0.2 3 bk uplink
+    add_vm u1 00:00:00:00:00:01 - 1 bu
+    add_vm u2 00:00:00:00:00:02 - 2 bu
+    add_vm uup aa:aa:aa:aa:aa:02 - 3 bu uplink
+    check ovs-vsctl add-port bk kvx -- set Interface kvx type=vxlan \
+        options:remote_ip=flow options:key=flow \
+        -- add-port bu uvx -- set Interface uvx type=vxlan \
+        options:remote_ip=flow options:key=flow
+    ip link set bk up
+    ip addr add 192.168.0.1/24 dev bk
+    ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev bk nud permanent
+    ip -n kup neigh replace 192.168.0.1 lladdr aa:aa:aa:aa:aa:01 dev eth0 nud permanent
+    compare_policy k1 k2
+    compare_policy u1 u2
+
+    compare_traffic u1 u2 uup
+    compare_traffic k1 k2 kup
+    # kup's own stack answers the VXLAN it got with ICMP; keep what came in.
+    grep -v '^aaaaaaaaaa01aaaaaaaaaa02' $T/kup.cap > $T/kup.in
+    mv $T/kup.in $T/kup.cap
+
+    check_eq "userspace: vm2 got 8 frames, the uplink 2" "8 2" \
+        "$(wc -l < $T/u2.cap) $(wc -l < $T/uup.cap)"
+    check_eq "vm2: the kernel's frames are the userspace datapath's" \
+        "$(cat $T/u2.cap)" "$(cat $T/k2.cap)"
+    check_eq "uplink: the same, but for the outer IP ID, checksum and UDP source port" \
+        "$(for f in $(cat $T/uup.cap); do mask_outer $f; done)" \
+        "$(for f in $(cat $T/kup.cap); do mask_outer $f; done)"
+}
+
 # An ofproto-dpif bridge (datapath_type=system, NORMAL) beside the VFP
 # bridge: two datapaths in one kernel, both forwarding.
 test_system_bridge() {
@@ -439,6 +518,7 @@ run_test "layers: a NAT boundary, SNAT to the uplink and DNAT back" test_nat_bou
 run_test "layers: push-vlan and pop-vlan" test_vlan
 run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
 run_test "layers: VXLAN with the underlay on the bridge's local port, through the uplink" test_vxlan_uplink
+run_test "layers: the same policy and frames on vfp-netdev and vfp-system, captures compared" test_compare_userspace
 run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
 run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
