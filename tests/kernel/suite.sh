@@ -465,6 +465,35 @@ $UDP_VM1_OUT" "$(captured up3 2)"
         "$(echo "$filters" | grep -c '^ *skip_hw') $(echo "$filters" | grep -c 'not_in_hw')"
 }
 
+# Offload with an ofproto-dpif system bridge beside: both datapaths are of
+# type "system", whose ports OVS's offload layer knows by datapath port
+# number.  Each bridge's flows must land in TC on its own ports.
+test_tc_offload_beside() {
+    ovs_start set Open_vSwitch . other_config:hw-offload=true \
+        other_config:tc-policy=skip_hw
+    check ovs-vsctl add-br br1 -- set bridge br1 datapath_type=system
+    add_vm s1 00:00:00:00:01:01 10.1.0.1 1 br1 plain
+    add_vm s2 00:00:00:00:01:02 10.1.0.2 2 br1 plain
+    vfp_topology
+    check ip netns exec s1 ping -c 2 -W 5 10.1.0.2
+    check ip netns exec vm1 ping -c 2 -W 5 10.0.0.2
+    check ip netns exec vm2 ping -c 2 -W 5 10.0.0.99
+    vfp=$(ovs-appctl dpctl/dump-flows --names system@vfp-system type=tc)
+    dpif=$(ovs-appctl dpctl/dump-flows --names system@ovs-system type=tc)
+    echo "$vfp$dpif" | sed 's/^/    /'
+    check_eq "VFP's ICMP flows are in TC on vfp-system's ports" "1 1 1" \
+        "$(echo "$vfp" | grep -c 'in_port(vm1),.*proto=1,.*actions:vm2') $(echo "$vfp" | grep -c 'in_port(vm2),.*proto=1,.*actions:vm1') $(echo "$vfp" | grep -c 'in_port(vm2),.*dst=10.0.0.99,proto=1,.*actions:up3')"
+    check_eq "ofproto-dpif's are in TC on ovs-system's" yes \
+        "$(echo "$dpif" | grep -q 'in_port(s1),.*actions:s2' && echo yes)"
+    for dev in vm1 vm2 up3 s1 s2; do
+        echo "  tc filter show dev $dev ingress: $(tc filter show dev $dev ingress | grep -c '^filter.*handle') filters, redirects to $(tc filter show dev $dev ingress | sed -n 's/.*Redirect to device \([^)]*\)).*/\1/p' | sort -u | tr '\n' ' ')"
+    done
+    check_eq "vm1's filters redirect to vm1's bridge only" "" \
+        "$(tc filter show dev vm1 ingress | grep 'Redirect to device' | grep -v 'device vm2)\|device up3)\|device br0)')"
+    check_eq "s1's filters redirect to s1's bridge only" "" \
+        "$(tc filter show dev s1 ingress | grep 'Redirect to device' | grep -v 'device s2)\|device br1)')"
+}
+
 # Stateful pairs need the stateful issue; until ofproto-vfp takes
 # "stateful", this test skips itself.
 test_stateful() {
@@ -521,6 +550,7 @@ run_test "layers: VXLAN with the underlay on the bridge's local port, through th
 run_test "layers: the same policy and frames on vfp-netdev and vfp-system, captures compared" test_compare_userspace
 run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
 run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
+run_test "offload: with an ofproto-dpif system bridge beside, each in TC on its own ports" test_tc_offload_beside
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
