@@ -212,6 +212,35 @@ recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_t
         "$(dp_flows)"
 }
 
+# Tagged frames from a VM: one VLAN (popped by vm2's inbound layer) and two
+# (802.1ad outside 802.1Q, left alone): the kernel takes the UF masks for
+# both depths.  OVS parses one VLAN header unless other_config:vlan-limit
+# says more (then a double-tagged UF would match any packet inside the
+# tags, for VFP as for ofproto-dpif); a QinQ host sets it to 2.
+test_vlan_input() {
+    ovs_start set Open_vSwitch . other_config:vlan-limit=2
+    vfp_topology -
+    check vfp-ctl add-layer vm2 vlan priority=10
+    check vfp-ctl add-group vm2 vlan g dir=in priority=1
+    check vfp-ctl add-rule vm2 vlan g untag priority=1 match="vlan=100" action=pop-vlan
+    ip=${UDP_VM1_VM2#????????????????????????????}
+    tagged=000000000002000000000001810000640800$ip
+    qinq=00000000000200000000000188a800c8810000640800$ip
+    listen vm2
+    send vm1 $tagged; captured vm2 1 > /dev/null
+    send vm1 $qinq; captured vm2 2 > /dev/null
+    send vm1 $tagged $qinq
+    check_eq "vm2: VLAN 100 popped, the double tag untouched, twice" \
+        "$UDP_VM1_VM2
+$qinq
+$UDP_VM1_VM2
+$qinq" "$(captured vm2 4)"
+    check_eq "kernel flows, exact on both tags, the second packets on them" "\
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x8100),vlan(vid=100,pcp=0),encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000)), packets:1, actions:pop_vlan,vm2
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x88a8),vlan(vid=200,pcp=0),encap(eth_type(0x8100),vlan(vid=100,pcp=0),encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000))), packets:1, actions:vm2" \
+        "$(dp_flows_stats)"
+}
+
 # The outer headers that the userspace datapath's tnl_push() puts on
 # UDP_VM1_OUT (tests/vfp-layers.at, "VXLAN encap with full outer headers").
 VXLAN_USERSPACE=aaaaaaaaaa02aaaaaaaaaa01080045000052000040004011b947c0a80001c0a80002af9f12b5003e00000800000000138800$UDP_VM1_OUT
@@ -546,6 +575,7 @@ run_test "forwarding: ping and TCP from the namespaces' own stacks, one flow per
 run_test "layers: nat and set, the same bytes as the userspace datapath" test_nat
 run_test "layers: a NAT boundary, SNAT to the uplink and DNAT back" test_nat_boundary
 run_test "layers: push-vlan and pop-vlan" test_vlan
+run_test "layers: VLAN-tagged and double-tagged frames from a VM" test_vlan_input
 run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
 run_test "layers: VXLAN with the underlay on the bridge's local port, through the uplink" test_vxlan_uplink
 run_test "layers: the same policy and frames on vfp-netdev and vfp-system, captures compared" test_compare_userspace
