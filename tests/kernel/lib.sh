@@ -69,7 +69,7 @@ ovs_start() {                   # ovs_start [OVS-VSCTL ARGS FOR THE DB]
     mkdir -p $OVS_RUNDIR $OVS_LOGDIR $OVS_DBDIR
     rm -f $OVS_DBDIR/conf.db $OVS_LOGDIR/*.log
     ovsdb-tool create $OVS_DBDIR/conf.db $OVS_PKGDATADIR/vswitch.ovsschema
-    ovsdb-server --detach --no-chdir --pidfile --log-file \
+    ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
         --remote=punix:$OVS_RUNDIR/db.sock
     ovs-vsctl --no-wait init -- "$@"
     ovs-vswitchd --detach --no-chdir --pidfile --log-file -vconsole:off \
