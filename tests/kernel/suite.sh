@@ -436,6 +436,41 @@ test_compare_userspace() {
         "$(for f in $(cat $T/kup.cap); do mask_outer $f; done)"
 }
 
+# reconcile [OVSDB SETTINGS]: a policy change takes effect on the next
+# packet, UF removed from the kernel (or TC) before vfp-ctl returns.
+reconcile() {
+    ovs_start "$@"
+    vfp_topology -
+    listen vm2
+    send vm1 $UDP_VM1_VM2
+    captured vm2 1 > /dev/null
+    check_eq "one UF" 1 "$(ovs-appctl dpctl/dump-flows system@vfp-system | grep -c 'in_port')"
+    check vfp-ctl add-layer vm1 acl priority=10
+    check vfp-ctl add-group vm1 acl g dir=out priority=1
+    check vfp-ctl add-rule vm1 acl g no priority=1 match="dst-ip=10.0.0.2" action=block
+    check_eq "gone when vfp-ctl returned" "" \
+        "$(ovs-appctl dpctl/dump-flows system@vfp-system | grep 'in_port')"
+    send vm1 $UDP_VM1_VM2
+    sleep 1
+    check_eq "the next packet is blocked" 1 "$(captured vm2 1 | wc -l)"
+    check_eq "by a new UF" yes \
+        "$(ovs-appctl dpctl/dump-flows system@vfp-system | grep -q 'dst=10.0.0.2,.*actions:drop' && echo yes)"
+    check vfp-ctl del-rule vm1 acl g no
+    send vm1 $UDP_VM1_VM2
+    check_eq "and allowed again once the rule is gone" 2 "$(captured vm2 2 | wc -l)"
+}
+
+test_reconcile() {
+    reconcile
+}
+
+test_reconcile_tc() {
+    reconcile set Open_vSwitch . other_config:hw-offload=true \
+        other_config:tc-policy=skip_hw
+    check_eq "the UFs were in TC" yes \
+        "$(ovs-appctl dpctl/dump-flows system@vfp-system type=tc | grep -q 'in_port' && echo yes)"
+}
+
 # An ofproto-dpif bridge (datapath_type=system, NORMAL) beside the VFP
 # bridge: two datapaths in one kernel, both forwarding.
 test_system_bridge() {
@@ -579,9 +614,11 @@ run_test "layers: VLAN-tagged and double-tagged frames from a VM" test_vlan_inpu
 run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
 run_test "layers: VXLAN with the underlay on the bridge's local port, through the uplink" test_vxlan_uplink
 run_test "layers: the same policy and frames on vfp-netdev and vfp-system, captures compared" test_compare_userspace
+run_test "reconciliation: a policy change removes kernel UFs before vfp-ctl returns" test_reconcile
 run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
 run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
 run_test "offload: with an ofproto-dpif system bridge beside, each in TC on its own ports" test_tc_offload_beside
+run_test "reconciliation with the UFs in TC" test_reconcile_tc
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
