@@ -73,7 +73,7 @@ ln -s ../run "$root/var/run"
 # the userspace datapath's local port is a tap.)
 modules="openvswitch vxlan veth cls_flower sch_ingress act_gact act_mirred
 act_pedit act_csum act_vlan act_tunnel_key act_skbedit nf_conntrack_netlink
-tun"
+tun ip_gre"
 : > "$root/etc/modules"
 for m in $modules; do
     modprobe -d kernel -S "$kver" --show-depends "$m" 2>/dev/null \

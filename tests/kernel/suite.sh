@@ -357,6 +357,71 @@ $(echo "$flows" | grep -c '^recirc_id(0),in_port(hv2),eth(src=aa:aa:aa:aa:aa:02,
 $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,.*in_port(vxlan_sys_4789),.*actions:vm2$')"
 }
 
+# tests/vfp-layers.at "NVGRE encap with full outer headers", on the kernel:
+# set(tunnel(...)) to the kernel's gretap vport (gre_sys), underlay on the
+# local port as above; and decap of NVGRE from hv2.  The outer frame is the
+# userspace datapath's but for the outer IP ID and checksum.
+test_nvgre() {
+    ovs_start
+    check ovs-vsctl add-br br0 -- set bridge br0 datapath_type=vfp-system \
+        other_config:hwaddr=aa:aa:aa:aa:aa:01
+    add_vm vm1 00:00:00:00:00:01 - 1
+    add_vm vm2 00:00:00:00:00:02 - 2
+    add_vm hv2 aa:aa:aa:aa:aa:02 192.168.0.2 3 br0 uplink
+    check ovs-vsctl add-port br0 gre4 -- set Interface gre4 type=gre \
+        ofport_request=4 options:remote_ip=flow options:key=flow
+    ip link set br0 up
+    ip addr add 192.168.0.1/24 dev br0
+    ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev br0 nud permanent
+    ip -n hv2 neigh replace 192.168.0.1 lladdr aa:aa:aa:aa:aa:01 dev eth0 nud permanent
+    check vfp-ctl add-layer vm1 vnet priority=10
+    check vfp-ctl add-group vm1 vnet g dir=out priority=1
+    check vfp-ctl add-rule vm1 vnet g enc priority=1 match="dst-ip=8.8.8.8" action="encap(nvgre,key=5000,src-ip=192.168.0.1,dst-ip=192.168.0.2,src-mac=aa:aa:aa:aa:aa:01,dst-mac=aa:aa:aa:aa:aa:02)"
+    check vfp-ctl add-layer vm2 vnet priority=10 in-default=block
+    check vfp-ctl add-group vm2 vnet g dir=in priority=1
+    check vfp-ctl add-rule vm2 vnet g dec priority=1 match="tun-id=5000 tun-src=192.168.0.2" action=decap
+
+    listen hv2; listen vm2
+    send vm1 $UDP_VM1_OUT
+    got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
+    userspace=aaaaaaaaaa02aaaaaaaaaa0108004500004a00004000402fb931c0a80001c0a800022000655800001388$UDP_VM1_OUT
+    echo "  kernel:    $got"
+    echo "  userspace: $userspace"
+    mask() {
+        echo "$1" | sed 's/^\(.\{36\}\).\{4\}\(.\{8\}\).\{4\}/\1iiii\2cccc/'
+    }
+    check_eq "encap: the userspace datapath's NVGRE frame but for the IP ID and checksum" \
+        "$(mask $userspace)" "$(mask $got)"
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00000000402ff931c0a80002c0a800012000655800001388$UDP_OUT_VM2
+    check_eq "decap: vm2 got the inner frame" "$UDP_OUT_VM2" "$(captured vm2 1)"
+    flows=$(dp_flows)
+    echo "$flows" | sed 's/^/    /'
+    check_eq "the UFs to and from the gretap vport" "1 1" \
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$')"
+}
+
+# tests/vfp-layers.at "IPv6 conditions and nat", on the kernel.
+test_ipv6() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=10
+    check vfp-ctl add-group vm1 slb g dir=out priority=1
+    check vfp-ctl add-rule vm1 slb g vip priority=1 match="dst-ip=fd00::99 proto=udp dst-port=2000" action="nat(dst-ip=fd00::2)"
+    check vfp-ctl add-rule vm1 slb g no50 priority=2 match="dst-ip=fd00::50/128,10.0.0.50" action=block
+    listen vm2
+    send vm1 00000000000200000000000186dd60000000000c1140fd000000000000000000000000000001fd00000000000000000000000000009903e807d0000c12fb76667021
+    send vm1 00000000000200000000000186dd60000000000c1140fd000000000000000000000000000001fd00000000000000000000000000005003e807d0000c134476667021
+    check_eq "fd00::99 became fd00::2, UDP checksum updated; fd00::50 dropped" \
+        00000000000200000000000186dd60000000000c1140fd000000000000000000000000000001fd00000000000000000000000000000203e807d0000c139276667021 \
+        "$(captured vm2 1)"
+    # key32: the 6.1 kernel's OVS_KEY_ATTR_IPV6_EXTHDRS, which OVS 3.1 does
+    # not know; wildcarded.
+    check_eq "kernel flows" "\
+ipv6(src=fd00::1,dst=fd00::50,label=0,proto=17,frag=no),key32(00 00/00 00),udp(src=1000,dst=2000), actions:drop
+ipv6(src=fd00::1,dst=fd00::99,label=0,proto=17,frag=no),key32(00 00/00 00),udp(src=1000,dst=2000), actions:set(ipv6(dst=fd00::2)),vm2" \
+        "$(dp_flows | grep -o 'ipv6.*')"
+}
+
 # compare_policy P1 P2: a policy on VM ports P1 and P2 that uses every kind
 # of HT the kernel flavor compiles: nat and set (VM to VM), VXLAN encap (to
 # 8.8.8.8), push-vlan (TCP), an inbound ACL and VXLAN decap.
@@ -434,6 +499,28 @@ test_compare_userspace() {
     check_eq "uplink: the same, but for the outer IP ID, checksum and UDP source port" \
         "$(for f in $(cat $T/uup.cap); do mask_outer $f; done)" \
         "$(for f in $(cat $T/kup.cap); do mask_outer $f; done)"
+}
+
+# Fifty new connections at once: every UF is installed and stays, none is
+# lost between its recording and its installation (the revalidator runs
+# every 500 ms meanwhile), and the second packets all hit.
+test_many() {
+    ovs_start
+    vfp_topology -
+    head=${UDP_VM1_VM2%????????????????????????}
+    frames=
+    for sp in $(seq 2000 2049); do
+        frames="$frames ${head}$(printf %04x $sp)07d0000c000076667021"
+    done
+    listen vm2
+    send vm1 $frames
+    check_eq "vm2 got 50 frames" 50 "$(captured vm2 50 | wc -l)"
+    sleep 2
+    check_eq "50 UFs in the kernel and in VFP's table" "50 ufs=50" \
+        "$(dp_flows | grep -c 'in_port(vm1),.*actions:vm2$') $(vfp-ctl show | sed -n 's/^datapath.*\(ufs=[0-9]*\).*/\1/p')"
+    send vm1 $frames
+    check_eq "the second packets all hit" 50 \
+        "$(dp_flows_stats | grep -c 'in_port(vm1),.*packets:1, actions:vm2$')"
 }
 
 # reconcile [OVSDB SETTINGS]: a policy change takes effect on the next
@@ -613,7 +700,10 @@ run_test "layers: push-vlan and pop-vlan" test_vlan
 run_test "layers: VLAN-tagged and double-tagged frames from a VM" test_vlan_input
 run_test "layers: VXLAN encap through the kernel's vxlan vport, and decap" test_vxlan
 run_test "layers: VXLAN with the underlay on the bridge's local port, through the uplink" test_vxlan_uplink
+run_test "layers: NVGRE encap through the kernel's gretap vport, and decap" test_nvgre
+run_test "layers: IPv6 conditions and nat" test_ipv6
 run_test "layers: the same policy and frames on vfp-netdev and vfp-system, captures compared" test_compare_userspace
+run_test "fifty connections at once: every UF installed and kept" test_many
 run_test "reconciliation: a policy change removes kernel UFs before vfp-ctl returns" test_reconcile
 run_test "an ofproto-dpif system bridge beside the VFP bridge" test_system_bridge
 run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" test_tc_offload
