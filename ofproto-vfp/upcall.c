@@ -355,14 +355,14 @@ vfp_upcall_cb(const struct dp_packet *packet,
 
 /* Fits the tunnel part of 'wc', a UF mask for 'flow', to the kernel.
  *
- * vfp_ufid_mask() makes every tunnel field exact.  The kernel refuses
- * (EINVAL) a mask with tunnel attributes that the flow's key cannot have:
- * IPv6 outer addresses next to IPv4 ones ("mixed IPv4 and IPv6 tunnel
- * attributes"), VXLAN group policy or GTP-U options the packet did not
- * carry.  Refused, the UF is never installed and every packet of the
- * connection misses.  A field absent from the packet is zero in 'flow' and
- * matches nothing a VFP condition can name, so wildcarding it changes no
- * decision. */
+ * vfp_ufid_mask() makes every tunnel field exact, which puts in the mask
+ * tunnel attributes the flow's key does not have.  The kernel refuses
+ * (EINVAL) such a mask with IPv6 outer addresses next to IPv4 ones (seen:
+ * every decapsulated VXLAN connection); refused, the UF is never installed
+ * and every packet of the connection misses.  Option attributes the packet
+ * did not carry (VXLAN GBP, GTP-U, ERSPAN) are left out for the same
+ * reason.  A field absent from the packet is zero in 'flow' and no VFP
+ * condition names it, so wildcarding it changes no decision. */
 static void
 kernel_tunnel_mask(const struct flow *flow, struct flow_wildcards *wc)
 {
