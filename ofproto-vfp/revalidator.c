@@ -49,6 +49,13 @@ VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
 
 #define FLOW_BATCH 64
 
+/* A UF is recorded before its datapath flow is put: by dpif-netdev after
+ * the upcall callback returns, by a kernel handler after translating.  A UF
+ * missing from a dump is forgotten only once it is older than this, in
+ * ms, or one still being installed would be forgotten and its flow, found
+ * by the next dump with no UF, deleted. */
+#define VFP_UF_INSTALL_GRACE 1000
+
 /* Feeds what the datapath saw of 'uf' since the last pass to its
  * connections, and expires those that are over. */
 static void
@@ -218,10 +225,11 @@ vfp_revalidate(struct vfp_backer *backer)
     }
 
     /* Forget UFs the datapath no longer has.  A UF made after the dump
-     * started may legitimately be missing from it. */
+     * started, or shortly before, may legitimately be missing from it. */
     struct vfp_uf *uf;
     VFP_UF_FOR_EACH (uf, &backer->ufs) {
-        if (uf->dump_seq != seq && uf->created < start) {
+        if (uf->dump_seq != seq
+            && uf->created < start - VFP_UF_INSTALL_GRACE) {
             vfp_uf_remove(&backer->ufs, uf);
         }
     }

@@ -488,6 +488,48 @@ vfp_upcall_cb(const struct dp_packet *packet,
                                 pmd_id, wc, actions, false);
 }
 
+/* Fits the tunnel part of 'wc', a UF mask for 'flow', to the kernel.
+ *
+ * vfp_ufid_mask() makes every tunnel field exact, which puts in the mask
+ * tunnel attributes the flow's key does not have.  The kernel refuses
+ * (EINVAL) such a mask with IPv6 outer addresses next to IPv4 ones (seen:
+ * every decapsulated VXLAN connection); refused, the UF is never installed
+ * and every packet of the connection misses.  Option attributes the packet
+ * did not carry (VXLAN GBP, GTP-U, ERSPAN) are left out for the same
+ * reason.  A field absent from the packet is zero in 'flow' and no VFP
+ * condition names it, so wildcarding it changes no decision. */
+static void
+kernel_tunnel_mask(const struct flow *flow, struct flow_wildcards *wc)
+{
+    const struct flow_tnl *tnl = &flow->tunnel;
+    struct flow_tnl *mask = &wc->masks.tunnel;
+
+    if (!flow_tnl_dst_is_set(tnl)) {
+        return;
+    }
+    if (tnl->ip_dst) {
+        mask->ipv6_src = in6addr_any;
+        mask->ipv6_dst = in6addr_any;
+    } else {
+        mask->ip_src = htonl(0);
+        mask->ip_dst = htonl(0);
+    }
+    if (!tnl->gbp_id && !tnl->gbp_flags) {
+        mask->gbp_id = htons(0);
+        mask->gbp_flags = 0;
+    }
+    if (!tnl->gtpu_flags && !tnl->gtpu_msgtype) {
+        mask->gtpu_flags = 0;
+        mask->gtpu_msgtype = 0;
+    }
+    if (!tnl->erspan_ver) {
+        mask->erspan_ver = 0;
+        mask->erspan_idx = 0;
+        mask->erspan_dir = 0;
+        mask->erspan_hwid = 0;
+    }
+}
+
 /* The kernel datapath: one miss read by handler 'h'.  Returns false if
  * there was none. */
 static bool
@@ -531,6 +573,8 @@ handle_one_upcall(struct vfp_handler *h)
     struct dpif_op ops[2], *opsp[2];
     size_t n_ops = 0;
     if (!error) {
+        kernel_tunnel_mask(&flow, &wc);
+
         struct ofpbuf key;
         struct odp_flow_key_parms parms = {
             .flow = &flow,
