@@ -381,8 +381,9 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
  * flows the inbound packet made), it becomes a UF like any other.  An
  * outbound UF made first pairs with the inbound one when that appears.
  *
- * Only TCP and UDP over IPv4: the answer of other protocols differs in
- * more than its addresses and ports. */
+ * Only untagged TCP and UDP over IPv4: the answer of other protocols
+ * differs in more than its addresses and ports, and a VM that tags its own
+ * frames is rare enough not to guess its tags. */
 static void
 pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
         const struct vfp_uf_info *info, unsigned pmd_id)
@@ -393,7 +394,8 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
                                          fwd, info->delivered_port));
 
     if (!vm || in->dl_type != htons(ETH_TYPE_IP) || in->nw_frag
-        || (in->nw_proto != IPPROTO_TCP && in->nw_proto != IPPROTO_UDP)) {
+        || (in->nw_proto != IPPROTO_TCP && in->nw_proto != IPPROTO_UDP)
+        || in->vlans[0].tci & htons(VLAN_CFI)) {
         return;
     }
 
@@ -418,7 +420,6 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
     answer.dl_src = in->dl_dst;
     answer.dl_dst = in->dl_src;
     answer.dl_type = in->dl_type;
-    memcpy(answer.vlans, in->vlans, sizeof answer.vlans);
     answer.nw_src = in->nw_dst;
     answer.nw_dst = in->nw_src;
     answer.nw_proto = in->nw_proto;

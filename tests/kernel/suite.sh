@@ -208,7 +208,8 @@ test_vlan() {
     check_eq "vm2 got it untagged" "$UDP_VM1_VM2" "$(captured vm2 1)"
     check_eq "kernel flows" "\
 recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000), actions:vm2
-recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), actions:push_vlan(vid=100,pcp=5),up3" \
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), actions:push_vlan(vid=100,pcp=5),up3
+recirc_id(0),in_port(vm2),eth(src=00:00:00:00:00:02,dst=00:00:00:00:00:01),eth_type(0x0800),ipv4(src=10.0.0.2,dst=10.0.0.1,proto=17,frag=no),udp(src=2000,dst=1000), actions:vm1" \
         "$(dp_flows)"
 }
 
@@ -237,7 +238,8 @@ $UDP_VM1_VM2
 $qinq" "$(captured vm2 4)"
     check_eq "kernel flows, exact on both tags, the second packets on them" "\
 recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x8100),vlan(vid=100,pcp=0),encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000)), packets:1, actions:pop_vlan,vm2
-recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x88a8),vlan(vid=200,pcp=0),encap(eth_type(0x8100),vlan(vid=100,pcp=0),encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000))), packets:1, actions:vm2" \
+recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x88a8),vlan(vid=200,pcp=0),encap(eth_type(0x8100),vlan(vid=100,pcp=0),encap(eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=17,frag=no),udp(src=1000,dst=2000))), packets:1, actions:vm2
+recirc_id(0),in_port(vm2),eth(src=00:00:00:00:00:02,dst=00:00:00:00:00:01),eth_type(0x0800),ipv4(src=10.0.0.2,dst=10.0.0.1,proto=17,frag=no),udp(src=2000,dst=1000), packets:0, actions:vm1" \
         "$(dp_flows_stats)"
 }
 
@@ -301,6 +303,7 @@ test_vxlan() {
 $UDP_OUT_VM2" "$(captured vm2 2)"
     check_eq "kernel flows, the second VNI 5000 packet on its flow" "\
 recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.1,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), packets:0, actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,ttl=64,tp_dst=4789,flags(df|key))),vxlan_sys_4789
+recirc_id(0),in_port(vm2),eth(src=00:00:00:00:00:02,dst=00:00:00:00:00:99),eth_type(0x0800),ipv4(src=10.0.0.2,dst=8.8.8.8,proto=17,frag=no),udp(src=1000,dst=53), packets:0, actions:up3
 recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,ttl=64,tp_src=12345,tp_dst=4789,flags(key)),in_port(vxlan_sys_4789),eth(src=00:00:00:00:00:99,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=8.8.8.8,dst=10.0.0.2,proto=17,frag=no),udp(src=53,dst=1000), packets:1, actions:vm2
 recirc_id(0),tunnel(tun_id=0x1389,src=192.168.0.2,dst=192.168.0.1,ttl=64,tp_src=12345,tp_dst=4789,flags(key)),in_port(vxlan_sys_4789),eth(src=00:00:00:00:00:99,dst=00:00:00:00:00:02),eth_type(0x0800),ipv4(src=8.8.8.8,dst=10.0.0.2,proto=17,frag=no),udp(src=53,dst=1000), packets:0, actions:drop" \
         "$(dp_flows_stats)"
@@ -656,6 +659,10 @@ test_stateful() {
         skip "$(cat $T/err)"
         return
     fi
+    # The stacks resolve each other: ARP passes both ways.
+    check vfp-ctl add-rule vm1 acl out arp priority=2 match="eth-type=0x0806" action=allow
+    check vfp-ctl add-group vm1 acl in dir=in priority=1
+    check vfp-ctl add-rule vm1 acl in arp priority=1 match="eth-type=0x0806" action=allow
     check vfp-ctl add-layer vm1 snat priority=20
     check vfp-ctl add-group vm1 snat out dir=out priority=1
     check vfp-ctl add-rule vm1 snat out s priority=1 match="proto=tcp dst-port=80" action="nat(src-ip=10.0.0.100)" stateful
