@@ -96,9 +96,14 @@ def write_pcap(name, pkts):
             f.write(struct.pack('<IIII', 0, 0, len(p), len(p)) + p)
 
 
+NCLIENTS = 1000
+
+
 def client(i):
-    """The i'th remote endpoint: an address in 10.1.0.0/16 and a port."""
-    return '10.1.%d.%d' % ((i >> 8) & 0xff, (i & 0xff)), 1024 + (i >> 16)
+    """The i'th connection's remote endpoint: one of NCLIENTS addresses in
+    10.1.0.0/16 (the VNET's CA -> PA map has one entry each) and a port."""
+    k = i % NCLIENTS
+    return '10.1.%d.%d' % (k // 250, k % 250 + 1), 1024 + i // NCLIENTS
 
 
 # ----------------------------------------------------------------- policy --
@@ -133,8 +138,19 @@ def policy_4layer(args):
                                                         i % 256), 'block')
               for i in range(args.rules)]
     vnet = layer('vnet', 40, in_default='block')
-    encap = ('encap(vxlan,key=%d,src-ip=%s,dst-ip=%s,src-mac=%s,dst-mac=%s)'
-             % (VNI, LOCAL_PA, REMOTE_PA, LOCAL_PA_MAC, REMOTE_PA_MAC))
+    if st:
+        # Stateful: the outer destination from a CA -> PA mapping resource
+        # (VFP section 5.5), one entry per remote CA.
+        encap = ('encap(vxlan,key=%d,src-ip=%s,src-mac=%s,map=ca2pa)'
+                 % (VNI, LOCAL_PA, LOCAL_PA_MAC))
+        vnet['resources'] = {'ca2pa': {'type': 'map', 'entries': [
+            {'address': client(i)[0], 'dst-ip': REMOTE_PA,
+             'dst-mac': REMOTE_PA_MAC}
+            for i in range(min(args.conns, NCLIENTS))]}}
+    else:
+        encap = ('encap(vxlan,key=%d,src-ip=%s,dst-ip=%s,src-mac=%s,'
+                 'dst-mac=%s)' % (VNI, LOCAL_PA, REMOTE_PA, LOCAL_PA_MAC,
+                                  REMOTE_PA_MAC))
     vnet['groups'] = [
         group('enc', 'out', 1, [rule('remote', 1, 'dst-ip=10.1.0.0/16',
                                      encap)]),
@@ -216,6 +232,13 @@ def policy_classify(args):
 def vfp_commands(layers, outdir):
     lines = ['# vfp-ctl commands for the benchmark policy (generated).']
     for l in layers:
+        for name, res in sorted(l.get('resources', {}).items()):
+            lines.append('$VFP_CTL add-resource vm %s type=%s'
+                         % (name, res['type']))
+            for e in res['entries']:
+                lines.append('$VFP_CTL add-entry vm %s %s dst-ip=%s dst-mac=%s'
+                             % (name, e['address'], e['dst-ip'],
+                                e['dst-mac']))
         lines.append('$VFP_CTL add-layer vm %s priority=%d in-default=%s '
                      'out-default=%s' % (l['name'], l['priority'],
                                          l['in_default'], l['out_default']))
@@ -396,13 +419,31 @@ def of_flows(layers, tunnel):
             groups = [g for g in l['groups'] if g['dir'] == direction]
             if len(groups) > 1:
                 sys.exit('vfp-bench-gen: one group per layer and direction')
+            maps = {}
+            for ll in layers:
+                maps.update(ll.get('resources', {}))
             for g in groups:
                 for r in g['rules']:
-                    acts = of_actions(r['action'], r, zone, nxt)
-                    for m in cond_alternatives(r['match']):
-                        flows.append('table=%d,priority=%d%s,actions=%s'
-                                     % (t + 1, 60000 - r['priority'],
-                                        ',' + m if m else '', acts))
+                    entries = [None]
+                    if 'map=' in r['action']:
+                        name = r['action'].split('map=')[1].split(')')[0]
+                        entries = maps[name]['entries']
+                    for e in entries:
+                        # A mapping entry: the CA matched, the PA set.
+                        action = r['action']
+                        match = r['match']
+                        if e:
+                            action = action.replace('map=%s' % name,
+                                                    'dst-ip=%s' % e['dst-ip'])
+                            match = ' '.join(
+                                [c for c in match.split()
+                                 if not c.startswith('dst-ip=')]
+                                + ['dst-ip=%s' % e['address']])
+                        acts = of_actions(action, r, zone, nxt)
+                        for m in cond_alternatives(match):
+                            flows.append('table=%d,priority=%d%s,actions=%s'
+                                         % (t + 1, 60000 - r['priority'],
+                                            ',' + m if m else '', acts))
             default = l['%s_default' % direction]
             flows.append('table=%d,priority=0,actions=%s'
                          % (t + 1, 'drop' if default == 'block'

@@ -29,6 +29,14 @@
 #   --out DIR       results (default bench-results/ in the tree)
 #   --docs DIR      where plots and the table go (default: docs/ in the tree)
 #   --keep          keep the run directory (logs, pcaps)
+# Environment: VFP_BENCH_CONNS (scenario 1's connection counts, default
+# "1000 100000"), VFP_BENCH_LAYERS ("1 2 4 8 10"), VFP_BENCH_RULES ("200
+# 5000 50000"), VFP_BENCH_SYNS (200000), VFP_BENCH_MEMCONNS (100000);
+# VFP_BENCH_STATEFUL=1|0 forces VFP's side of the stateful cases (issue 4's
+# grammar) on or off, default: on if "vfp-ctl --help" mentions stateful;
+# VFP_BENCH_SETUPS limits the setups run (e.g. "vfp"); VFP_BENCH_INSPECT,
+# a shell command run (output in the results directory) before each
+# teardown, for debugging and profiling.
 #
 # A port's traffic must only start once its policy is in place: source
 # ports are added pinned (pmd-rxq-affinity) to a core with no PMD while the
@@ -46,7 +54,10 @@ while [ $# -gt 0 ]; do
         --rounds) rounds=$2; shift ;;
         --duration) duration=$2; shift ;;
         --warmup) warmup=$2; shift ;;
-        --quick) quick=true rounds=1 duration=2 warmup=1 ;;
+        --quick) quick=true rounds=1 duration=2 warmup=1
+                 : "${VFP_BENCH_CONNS:=1000}" "${VFP_BENCH_LAYERS:=1 10}"
+                 : "${VFP_BENCH_RULES:=200 50000}" "${VFP_BENCH_SYNS:=50000}"
+                 : "${VFP_BENCH_MEMCONNS:=20000}" ;;
         --out) out=$2; shift ;;
         --docs) docs=$2; shift ;;
         --keep) keep=true ;;
@@ -361,6 +372,14 @@ check() {
 run_case() {
     local scenario=$1 label=$2 case=$3 setups=${4:-vfp ofdpif normal}
     local early=$5 r setup
+    if [ -n "$VFP_BENCH_SETUPS" ]; then
+        # Only these setups (debugging, profiling).
+        local keep= s
+        for s in $setups; do
+            case " $VFP_BENCH_SETUPS " in *" $s "*) keep="$keep $s" ;; esac
+        done
+        setups=$keep
+    fi
     local status=0
     check "$case" "$setups" || status=$?
     case $status in
@@ -413,7 +432,7 @@ scenario_established() {
 # Scenario 2: layer scaling, 1..10 layers of 200 rules (VFP Figure 9).
 scenario_layers() {
     local l
-    for l in 1 2 4 8 10; do
+    for l in ${VFP_BENCH_LAYERS:-1 2 4 8 10}; do
         $gen layers --layers $l --rules 200 --conns 1000 \
             --out "$run/layers-$l"
         run_case layers ${l}layers "$run/layers-$l" "vfp ofdpif"
@@ -442,7 +461,7 @@ scenario_setup() {
 # established throughput and first-packet cost.
 scenario_classify() {
     local n
-    for n in 200 5000 50000; do
+    for n in ${VFP_BENCH_RULES:-200 5000 50000}; do
         $gen classify --rules $n --conns 1000 --out "$run/cls-$n"
         run_case classify ${n}rules "$run/cls-$n" "vfp ofdpif"
         $gen classify --rules $n --syn --conns 100000 --out "$run/clsf-$n"
@@ -495,7 +514,11 @@ memory_case() {
 
 vfp_stateful() {
     # Issue 4's grammar, once the VFP side accepts it.
-    [ -n "$VFP_BENCH_STATEFUL" ]
+    case ${VFP_BENCH_STATEFUL:-auto} in
+    0|no) return 1 ;;
+    auto) vfp-ctl --help 2>/dev/null | grep -q stateful ;;
+    *) return 0 ;;
+    esac
 }
 
 : > "$out/memory.txt"
