@@ -29,6 +29,8 @@
 #   --out DIR       results (default bench-results/ in the tree)
 #   --docs DIR      where plots and the table go (default: docs/ in the tree)
 #   --keep          keep the run directory (logs, pcaps)
+#   --perf          perf record -g the PMD thread over each measured window
+#                   (perf-*.data in the results directory)
 # Environment: VFP_BENCH_CONNS (scenario 1's connection counts, default
 # "1000 100000"), VFP_BENCH_LAYERS ("1 2 4 8 10"), VFP_BENCH_RULES ("200
 # 5000 50000"), VFP_BENCH_SYNS (200000), VFP_BENCH_MEMCONNS (100000);
@@ -46,7 +48,7 @@
 set -e
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-rounds=3 duration=5 warmup=3 quick=false keep=false
+rounds=3 duration=5 warmup=3 quick=false keep=false perf=false
 out=$top/bench-results docs=$top/docs
 scenarios=
 while [ $# -gt 0 ]; do
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift ;;
         --docs) docs=$2; shift ;;
         --keep) keep=true ;;
+        --perf) perf=true ;;
         -h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
         -*) echo "$0: unknown option $1" >&2; exit 1 ;;
         *) scenarios="$scenarios $1" ;;
@@ -68,6 +71,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 : "${scenarios:=established layers setup classify memory}"
+
+# This script and all it starts on core 0; the PMD alone on core 1.
+taskset -pc 0 $$ > /dev/null
 
 if [ "$(id -u)" != 0 ]; then
     echo "$0: needs root (hugepages, DPDK, a tap for the VXLAN underlay)" >&2
@@ -312,6 +318,16 @@ measure() {
     local scenario=$1 label=$2 setup=$3 round=$4 case=$5 early=$6
     local dp f=$run/perf-$scenario-$label-$setup-$round.txt
     dp=$(dp_of "$setup")
+    local perf_pid=
+    if $perf; then
+        local tid
+        tid=$(ps -T -p "$vswitchd_pid" -o spid=,comm= \
+              | awk '$2 ~ /^pmd-c01/ { print $1; exit }')
+        perf record -q ${VFP_BENCH_PERF_ARGS:--g} -t "$tid" \
+            -o "$out/perf-$scenario-$label-$setup-$round.data" \
+            > /dev/null 2>&1 &
+        perf_pid=$!
+    fi
     if [ -n "$early" ]; then
         # New connections: the window runs from the first packet to the
         # end of the pcap's first pass (every packet a new connection),
@@ -334,6 +350,10 @@ measure() {
         sleep "$duration"
     fi
     ovs-appctl dpif-netdev/pmd-perf-show "$dp" > "$f"
+    if [ -n "$perf_pid" ]; then
+        kill -INT "$perf_pid"
+        wait "$perf_pid" || true
+    fi
     local rss
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$vswitchd_pid/status")
     echo "$scenario $label $setup $round $(perf_fields "$f") $rss" \
