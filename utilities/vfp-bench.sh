@@ -36,7 +36,9 @@
 # 5000 50000"), VFP_BENCH_SYNS (200000), VFP_BENCH_MEMCONNS (100000);
 # VFP_BENCH_STATEFUL=1|0 forces VFP's side of the stateful cases (issue 4's
 # grammar) on or off, default: on if "vfp-ctl --help" mentions stateful;
-# VFP_BENCH_SETUPS limits the setups run (e.g. "vfp"); VFP_BENCH_INSPECT,
+# VFP_BENCH_VSWITCHD runs another ovs-vswitchd binary (before/after a
+# change); VFP_BENCH_OTHER_CONFIG adds Open_vSwitch other_config settings for every
+# setup (e.g. "smc-enable=true"); VFP_BENCH_SETUPS limits the setups run (e.g. "vfp"); VFP_BENCH_INSPECT,
 # a shell command run (output in the results directory) before each
 # teardown, for debugging and profiling.
 #
@@ -100,6 +102,12 @@ export OVS_RUNDIR=$run OVS_LOGDIR=$run OVS_DBDIR=$run
 export OVS_SYSCONFDIR=$run OVS_PKGDATADIR=$top/ovs
 export PATH=$top/utilities:$top/vswitchd:$top/ovs/utilities:$top/ovs/ovsdb:$PATH
 gen="python3 $top/utilities/vfp-bench-gen.py"
+if [ -n "$VFP_BENCH_VSWITCHD" ]; then
+    # Same name, so that pidfile and control socket are where tools look.
+    mkdir -p "$run/bin"
+    cp "$VFP_BENCH_VSWITCHD" "$run/bin/ovs-vswitchd"
+    export PATH=$run/bin:$PATH
+fi
 results=$out/runs.txt
 : > "$results"
 
@@ -135,6 +143,10 @@ ovs-vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
     other_config:dpdk-socket-mem=512 \
     "other_config:dpdk-extra=--no-pci --file-prefix=vfpbench$$" \
     other_config:pmd-perf-metrics=true other_config:flow-limit=1000000
+# Extra datapath settings for every setup, e.g. "smc-enable=true".
+for kv in $VFP_BENCH_OTHER_CONFIG; do
+    ovs-vsctl --no-wait set Open_vSwitch . "other_config:$kv"
+done
 # Everything but the PMD (which pins itself to core 1) on core 0.
 start_vswitchd() {
     taskset -c 0 ovs-vswitchd --disable-system --disable-system-route \
