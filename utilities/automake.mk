@@ -16,4 +16,4 @@ EXTRA_DIST += \
 	utilities/vfp-bench-gen.py
 .PHONY: bench
 bench: all
-	$(srcdir)/utilities/vfp-bench.sh $(BENCH_ARGS)
+	$(srcdir)/utilities/vfp-bench.sh --docs $(srcdir)/docs $(BENCH_ARGS)

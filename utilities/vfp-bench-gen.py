@@ -759,7 +759,11 @@ plot "%s/layers.dat" using 1:2 with linespoints lw 2 title "VFP", \\
     if srows:
         with open(os.path.join(tmp, 'setup.dat'), 'w') as f:
             for i, r in enumerate(srows):
-                f.write('%d "%s %s" %.1f\n' % (i, r[0], r[2], r[4]))
+                label = {'setup': '%s, stateless policy',
+                         'setup-ct': '%s with ct()',
+                         'setup-stateful': '%s, stateful policy'}.get(
+                             r[0], r[0] + ' %s') % r[2]
+                f.write('%d "%s" %.1f\n' % (i, label, r[4]))
         scripts.append('''
 set terminal pngcairo size 800,500 noenhanced
 set output "%s/bench-setup.png"
@@ -769,8 +773,9 @@ set yrange [0:*]
 set style fill solid 0.6
 set boxwidth 0.6
 set grid ytics
+set xrange [-0.5:%g]
 plot "%s/setup.dat" using 1:3:xtic(2) with boxes notitle
-''' % (docs, tmp))
+''' % (docs, len(srows) - 0.5, tmp))
     crows = []
     for n in (200, 5000, 50000):
         c = med('classify-first', '%drules' % n, 'vfp', 'us')
@@ -792,6 +797,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
+set key bottom right
 set grid
 plot "%s/classify.dat" using 1:2 axes x1y1 with linespoints lw 2 title "first packet, us/upcall", \\
      "%s/classify.dat" using 1:3 axes x1y2 with linespoints lw 2 title "established, cycles/packet"

@@ -16,7 +16,8 @@
 # and before timing, a correctness check: a sample of the traffic through
 # vfp and ofdpif once, the packets that leave each port compared byte by
 # byte.  Figures come from dpif-netdev/pmd-perf-show; medians and ratios go
-# to a table, plots (gnuplot) to docs/.
+# to a table (report.md), plots (gnuplot) to PNGs.  docs/performance.md
+# says what it measures and what the figures mean.
 #
 # Usage (root; builds nothing, run "make" first):
 #   utilities/vfp-bench.sh [OPTION...] [SCENARIO...]
@@ -27,10 +28,12 @@
 #   --warmup S      seconds of traffic before measuring (default 3)
 #   --quick         1 round, 2 s, 1 s warmup, fewer cases: for development
 #   --out DIR       results (default bench-results/ in the tree)
-#   --docs DIR      where plots and the table go (default: docs/ in the tree)
+#   --docs DIR      where the plots go (default: the results directory;
+#                   "make bench" passes docs/)
 #   --keep          keep the run directory (logs, pcaps)
-#   --perf          perf record -g the PMD thread over each measured window
-#                   (perf-*.data in the results directory)
+#   --perf          perf record the PMD thread over each measured window
+#                   (perf-*.data in the results directory; options from
+#                   VFP_BENCH_PERF_ARGS, default -g)
 # Environment: VFP_BENCH_CONNS (scenario 1's connection counts, default
 # "1000 100000"), VFP_BENCH_LAYERS ("1 2 4 8 10"), VFP_BENCH_RULES ("200
 # 5000 50000"), VFP_BENCH_SYNS (200000), VFP_BENCH_MEMCONNS (100000);
@@ -51,7 +54,7 @@ set -e
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3 duration=5 warmup=3 quick=false keep=false perf=false
-out=$top/bench-results docs=$top/docs
+out=$top/bench-results docs=
 scenarios=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -98,6 +101,8 @@ mountpoint -q /dev/hugepages || mount -t hugetlbfs none /dev/hugepages
 
 run=$(mktemp -d /tmp/vfp-bench.XXXXXX)
 mkdir -p "$out"
+: "${docs:=$out}"
+mkdir -p "$docs"
 export OVS_RUNDIR=$run OVS_LOGDIR=$run OVS_DBDIR=$run
 export OVS_SYSCONFDIR=$run OVS_PKGDATADIR=$top/ovs
 export PATH=$top/utilities:$top/vswitchd:$top/ovs/utilities:$top/ovs/ovsdb:$PATH
