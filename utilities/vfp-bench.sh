@@ -40,10 +40,10 @@
 # VFP_BENCH_STATEFUL=1|0 forces VFP's side of the stateful cases (issue 4's
 # grammar) on or off, default: on if "vfp-ctl --help" mentions stateful;
 # VFP_BENCH_VSWITCHD runs another ovs-vswitchd binary (before/after a
-# change); VFP_BENCH_OTHER_CONFIG adds Open_vSwitch other_config settings for every
-# setup (e.g. "smc-enable=true"); VFP_BENCH_SETUPS limits the setups run (e.g. "vfp"); VFP_BENCH_INSPECT,
-# a shell command run (output in the results directory) before each
-# teardown, for debugging and profiling.
+# change); VFP_BENCH_OTHER_CONFIG adds Open_vSwitch other_config settings
+# for every setup (e.g. "smc-enable=true"); VFP_BENCH_SETUPS limits the
+# setups run (e.g. "vfp"); VFP_BENCH_INSPECT, a shell command run (output
+# in the results directory) before each teardown, for debugging.
 #
 # A port's traffic must only start once its policy is in place: source
 # ports are added pinned (pmd-rxq-affinity) to a core with no PMD while the
@@ -454,7 +454,7 @@ scenario_established() {
         run_case established ${n}conns "$run/est-$n"
     done
     if vfp_stateful; then
-        for n in 1000 100000; do
+        for n in ${VFP_BENCH_CONNS:-1000 100000}; do
             $gen 4layer --stateful --conns $n --out "$run/estst-$n"
             run_case established-stateful ${n}conns "$run/estst-$n"
         done
