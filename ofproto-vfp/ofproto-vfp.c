@@ -175,6 +175,20 @@ type_wait(const char *type)
     }
 }
 
+/* The Open_vSwitch table's other_config (pmd-cpu-mask, pmd-rxq-isolate,
+ * emc-insert-inv-prob, smc-enable, pmd-perf-metrics, ...) reaches a
+ * userspace datapath only through this hook: without it, the VFP datapath
+ * ignores them all. */
+static void
+type_set_config(const char *type, const struct smap *other_config)
+{
+    struct vfp_backer *backer = vfp_backer_find(type);
+
+    if (backer) {
+        dpif_set_config(backer->dpif, other_config);
+    }
+}
+
 static void
 type_get_memory_usage(const char *type, struct simap *usage)
 {
@@ -899,6 +913,7 @@ const struct ofproto_class ofproto_vfp_class = {
     .dealloc = dealloc,
     .run = run,
     .wait = ofproto_vfp_wait,
+    .type_set_config = type_set_config,
     .type_get_memory_usage = type_get_memory_usage,
     .flush = flush,
     .query_tables = query_tables,

@@ -211,6 +211,29 @@ must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
             && flow->nw_proto == IPPROTO_GRE);
 }
 
+/* Sets 'wc' to the mask of the datapath flow that pops the outer headers of
+ * the tunneled packet 'flow' (must_pop() is true): what must_pop() reads and
+ * nothing else.  Each connection behind a remote host has its own outer
+ * UDP source port (the inner flow's hash), so the exact match of a UF would
+ * cost a datapath flow and an upcall per connection for a decision that is
+ * the same for all: one flow pops them all, as ofproto-dpif's native
+ * tunneling does.  The inner packet's UF, after recirculation, stays exact
+ * (the outer header is its tunnel metadata). */
+static void
+pop_mask(const struct flow *flow, struct flow_wildcards *wc)
+{
+    flow_wildcards_init_catchall(wc);
+    wc->masks.recirc_id = UINT32_MAX;
+    wc->masks.in_port.odp_port = u32_to_odp(UINT32_MAX);
+    wc->masks.packet_type = OVS_BE32_MAX;
+    wc->masks.dl_type = OVS_BE16_MAX;
+    wc->masks.nw_frag = FLOW_NW_FRAG_MASK;
+    wc->masks.nw_proto = UINT8_MAX;
+    if (flow->nw_proto == IPPROTO_UDP) {
+        wc->masks.tp_dst = OVS_BE16_MAX;
+    }
+}
+
 /* Runs VFP for the first packet of a connection, with headers 'flow', that
  * entered on 'in': the outbound layers of 'in', forwarding on the packet as
  * they left it, then the inbound layers of each destination port.  Appends
@@ -334,6 +357,9 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     if (!port) {
         atomic_count_inc64(&backer->n_upcall_drops);
         return ENOSPC;
+    }
+    if (must_pop(fwd, port, flow)) {
+        pop_mask(flow, wc);
     }
 
     struct vfp_uf_info info;
