@@ -667,16 +667,29 @@ test_stateful() {
     check vfp-ctl add-group vm1 snat out dir=out priority=1
     check vfp-ctl add-rule vm1 snat out s priority=1 match="proto=tcp dst-port=80" action="nat(src-ip=10.0.0.100)" stateful
     ip -n vm2 neigh replace 10.0.0.100 lladdr 00:00:00:00:00:01 dev eth0 nud permanent
-    ip netns exec vm2 nc -l -p 80 > $T/got &
+    # Both ends keep the connection open a while (nc closes its side at
+    # the end of its input), then close it.
+    sleep 5 | ip netns exec vm2 nc -l -p 80 > $T/got &
     pids="$pids $!"
     sleep 0.5
-    echo hello-vfp | ip netns exec vm1 nc -w 2 10.0.0.2 80
+    (echo hello-vfp; sleep 5) | ip netns exec vm1 nc 10.0.0.2 80 &
+    pids="$pids $!"
     retry 25 test -s $T/got
     check_eq "vm1's TCP stack reached vm2's through the stateful ACL and NAT" hello-vfp "$(cat $T/got)"
     flows=$(dp_flows)
     echo "$flows" | sed 's/^/    /'
     check_eq "one UF each way, SNAT out and its reverse back" "1 1" \
         "$(echo "$flows" | grep -c 'in_port(vm1),.*proto=6,.*tcp(src=[0-9]*,dst=80).*actions:set(ipv4(src=10.0.0.100)),vm2$') $(echo "$flows" | grep -c 'in_port(vm2),.*dst=10.0.0.100,proto=6,.*actions:set(ipv4(dst=10.0.0.1)),vm1$')"
+    vfp-ctl dump-flows vm1 > $T/conns
+    check_eq "the handshake seen from the kernel flows' TCP flags" 2 \
+        "$(grep -c 'connection tcp 10.0.0.1:[0-9]* -> 10.0.0.2:80 ESTABLISHED' $T/conns)"
+    # Both FINs: TIME_WAIT, and the connection's UFs leave the kernel.
+    retry 50 sh -c "vfp-ctl dump-flows vm1 | grep -q 'connection tcp .* TIME_WAIT'"
+    vfp-ctl dump-flows vm1 | sed 's/^/    /'
+    check_eq "closed: in TIME_WAIT in both stateful layers" 2 \
+        "$(vfp-ctl dump-flows vm1 | grep -c 'connection tcp 10.0.0.1:[0-9]* -> 10.0.0.2:80 TIME_WAIT')"
+    check_eq "closed: no UF of the connection left" 0 \
+        "$(dp_flows | grep -c 'proto=6')"
     ip netns exec vm2 nc -l -p 81 > $T/got81 &
     pids="$pids $!"
     echo blocked | ip netns exec vm1 nc -w 2 10.0.0.2 81
