@@ -339,7 +339,10 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
- * datapath's own local port, a port being removed) or the UF table is full. */
+ * datapath's own local port, a port being removed), the UF table is full,
+ * a port refused a new connection (its limit), a connection is closing, or
+ * a resource lookup missed.  'simulated' is for pair_uf(): no packet, no
+ * counting, no pairing of its own (EEXIST if the UF already exists). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
                     const struct vfp_uf_info *, unsigned pmd_id);
 
