@@ -340,8 +340,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
  * datapath's own local port, a port being removed), the UF table is full,
- * a port refused a new connection (its limit), a connection is closing, or
- * a resource lookup missed.  'simulated' is for pair_uf(): no packet, no
+ * a port refused a new connection (its limit), a connection is closing, a
+ * resource lookup missed, or another packet made the connection's layer
+ * flows first.  'simulated' is for pair_uf(): no packet, no
  * counting, no pairing of its own (EEXIST if the UF already exists). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
                     const struct vfp_uf_info *, unsigned pmd_id);
@@ -377,11 +378,14 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     int error = 0;
-    if (info.proc.refused || info.proc.closing || info.proc.missed) {
+    if (info.proc.refused || info.proc.closing || info.proc.missed
+        || info.proc.raced) {
         /* Refused connections must not take memory; closing ones are
          * watched packet by packet (a new SYN starts over); after a
          * resource miss, the next packet tries again (the controller may
-         * have added the mapping, a port may have come free). */
+         * have added the mapping, a port may have come free); a packet
+         * that lost the race to create its connection's layer flows
+         * leaves the UF to the next one, which finds them. */
         error = ENOSPC;
     } else if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "

@@ -194,7 +194,9 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         for (size_t i = 0; conn && i < pending.n; i++) {
             struct vfp_flow *f = pending.flows[i];
 
-            if (f) {
+            if (!f) {
+                proc->raced = true;
+            } else {
                 if (proc->n_counters >= proc->allocated_counters) {
                     proc->counters = x2nrealloc(proc->counters,
                                                 &proc->allocated_counters,

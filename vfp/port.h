@@ -127,6 +127,10 @@ struct vfp_proc {
     bool missed;                /* A resource lookup missed: do not cache
                                  * either, so that the next packet tries
                                  * again. */
+    bool raced;                 /* Another packet of the connection made
+                                 * its layer flows first: the HT computed
+                                 * here may differ (e.g. another SNAT
+                                 * port), do not cache it. */
 };
 
 void vfp_proc_init(struct vfp_proc *, bool commit, long long int now);
