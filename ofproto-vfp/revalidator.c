@@ -120,6 +120,23 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
     return !uf_conns_over(uf);
 }
 
+/* Credits what the datapath counted for 'uf' since the last pass,
+ * 'stats' being its datapath flow's statistics now, to everything the UF
+ * goes through.  Returns true if there was anything. */
+static bool
+uf_credit(struct vfp_uf *uf, const struct dpif_flow_stats *stats)
+{
+    if (stats->n_packets <= uf->stats.n_packets) {
+        return false;
+    }
+    for (size_t j = 0; j < uf->n_counters; j++) {
+        vfp_counter_add(vfp_uf_counters(uf)[j],
+                        stats->n_packets - uf->stats.n_packets,
+                        stats->n_bytes - uf->stats.n_bytes);
+    }
+    return true;
+}
+
 /* Removes 'uf' from the datapath and the UF table, crediting its last
  * statistics. */
 static void
@@ -128,12 +145,8 @@ uf_delete(struct vfp_backer *backer, struct vfp_uf *uf)
     struct dpif_flow_stats stats;
 
     if (!dpif_flow_del(backer->dpif, NULL, 0, &uf->ufid, uf->pmd_id,
-                       &stats) && stats.n_packets > uf->stats.n_packets) {
-        for (size_t j = 0; j < uf->n_counters; j++) {
-            vfp_counter_add(vfp_uf_counters(uf)[j],
-                            stats.n_packets - uf->stats.n_packets,
-                            stats.n_bytes - uf->stats.n_bytes);
-        }
+                       &stats)) {
+        uf_credit(uf, &stats);
     }
     vfp_uf_remove(&backer->ufs, uf);
 }
@@ -173,20 +186,9 @@ vfp_revalidate(struct vfp_backer *backer)
                                             f->pmd_id);
 
             if (uf) {
-                bool active = f->stats.n_packets > uf->stats.n_packets;
+                bool active = uf_credit(uf, &f->stats);
 
                 uf_update_conns(uf, &f->stats, active, start);
-
-                /* Credit what the datapath counted since the last pass to
-                 * everything the UF goes through. */
-                if (active) {
-                    uint64_t packets = f->stats.n_packets
-                                       - uf->stats.n_packets;
-                    uint64_t bytes = f->stats.n_bytes - uf->stats.n_bytes;
-                    for (size_t j = 0; j < uf->n_counters; j++) {
-                        vfp_counter_add(vfp_uf_counters(uf)[j], packets, bytes);
-                    }
-                }
                 uf->stats = f->stats;
                 uf->dump_seq = seq;
                 if (uf_is_current(uf, fwd, &f->stats, start)) {
