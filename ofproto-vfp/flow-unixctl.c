@@ -137,14 +137,12 @@ dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
 
     if (!port) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
     if (argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
-        error = xasprintf("port %s has no layer %s", argv[1], argv[2]);
-        unixctl_command_reply_error(conn, error);
-        free(error);
+        vfp_unixctl_reply(conn, xasprintf("port %s has no layer %s", argv[1],
+                                          argv[2]));
         return;
     }
 

@@ -175,6 +175,7 @@ void vfp_revalidate_wait(const struct vfp_backer *);
 struct json;
 struct unixctl_conn;
 void vfp_unixctl_init(void);
+void vfp_unixctl_reply(struct unixctl_conn *, char *error);
 void vfp_unixctl_reply_json(struct unixctl_conn *, struct json *);
 struct vfp_ofport *vfp_ofport_find(const char *name, char **errorp);
 

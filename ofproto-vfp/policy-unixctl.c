@@ -176,17 +176,6 @@ policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
              vfp_port_generation(port->vport));
 }
 
-static void
-reply(struct unixctl_conn *conn, char *error)
-{
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, "{}");
-    }
-}
-
 /* vfp/add-layer PORT LAYER priority=N [in-default=..] [out-default=..] */
 static void
 add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -207,7 +196,7 @@ add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
         || (error = parse_default("in-default", o.in_default, &in_block))
         || (error = parse_default("out-default", o.out_default,
                                   &out_block))) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -219,7 +208,7 @@ add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
     } else {
         policy_changed(port, NULL, NULL, NULL);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/del-layer PORT LAYER */
@@ -235,7 +224,7 @@ del_layer(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
         vfp_port_remove_layer(port->vport, argv[2]);
         policy_changed(port, layer, NULL, NULL);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/add-group PORT LAYER GROUP dir=in|out priority=N [match=CONDS]
@@ -258,7 +247,7 @@ add_group(struct unixctl_conn *conn, int argc, const char *argv[],
         || (error = vfp_check_name("group", argv[3]))
         || (error = parse_options(argc - 4, argv + 4,
                                   "dir= priority= match= type=", &o))) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -298,7 +287,7 @@ add_group(struct unixctl_conn *conn, int argc, const char *argv[],
         }
     }
     vfp_conditions_destroy(&conds);
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/del-group PORT LAYER GROUP */
@@ -315,7 +304,7 @@ del_group(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
         vfp_layer_remove_group(layer, argv[3]);
         policy_changed(port, NULL, group, NULL);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* Checks what a stateful rule (or not) may do with 'action' on 'port'. */
@@ -446,7 +435,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
     if ((error = find_objects(argv, &port, &layer, &group))
         || (error = build_rule(port->vport, argv[4], argc - 5, argv + 5,
                                &rule))) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -472,7 +461,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
         }
         policy_changed(port, NULL, NULL, NULL);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* Splits 'line' into words at spaces, honoring double quotes (which are
@@ -534,7 +523,7 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
     char *error = find_objects(argv, &port, &layer, &old);
 
     if (error) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -592,7 +581,7 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
         vfp_layer_replace_group(layer, new);
         policy_changed(port, NULL, old, NULL);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/del-rule PORT LAYER GROUP RULE */
@@ -614,7 +603,7 @@ del_rule(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
             policy_changed(port, NULL, NULL, rule);
         }
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* Dumps. */
@@ -710,7 +699,7 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
         error = xasprintf("port %s has no layer %s", argv[1], argv[2]);
     }
     if (error) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -753,7 +742,7 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     char *error = find_objects(argv, &port, NULL, NULL);
 
     if (error) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
     vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);

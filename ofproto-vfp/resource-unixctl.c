@@ -41,17 +41,6 @@
 #include "vfp/resource.h"
 #include "vfp/rule.h"
 
-static void
-reply(struct unixctl_conn *conn, char *error)
-{
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, "{}");
-    }
-}
-
 /* Finds PORT 'argv[1]' and, if 'name' is nonnull, its resource 'name'. */
 static char * OVS_WARN_UNUSED_RESULT
 find_resource(const char *argv[], const char *name,
@@ -108,7 +97,7 @@ add_resource(struct unixctl_conn *conn, int argc, const char *argv[],
             vfp_resource_destroy(res);
         }
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/del-resource PORT NAME */
@@ -128,7 +117,7 @@ del_resource(struct unixctl_conn *conn, int argc OVS_UNUSED,
         vfp_policy_commit(port);
         vfp_resource_destroy(res);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 static char * OVS_WARN_UNUSED_RESULT
@@ -163,7 +152,7 @@ add_entry(struct unixctl_conn *conn, int argc, const char *argv[],
         vfp_map_set(res, &key, &mapping);
         vfp_policy_commit(port);
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/del-entry PORT MAP ADDRESS */
@@ -186,7 +175,7 @@ del_entry(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
             error = xasprintf("map %s has no entry %s", argv[2], argv[3]);
         }
     }
-    reply(conn, error);
+    vfp_unixctl_reply(conn, error);
 }
 
 /* vfp/dump-resources PORT [NAME] */
@@ -200,7 +189,7 @@ dump_resources(struct unixctl_conn *conn, int argc, const char *argv[],
                                 &res);
 
     if (error) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
@@ -250,11 +239,11 @@ events(struct unixctl_conn *conn, int argc, const char *argv[],
     char *error;
 
     if (!vfp_parse_uint(argv[1], 10, UINT64_MAX, &after)) {
-        reply(conn, xasprintf("\"%s\" is not an event number", argv[1]));
+        vfp_unixctl_reply(conn, xasprintf("\"%s\" is not an event number", argv[1]));
         return;
     }
     if (port && !vfp_ofport_find(port, &error)) {
-        reply(conn, error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 

@@ -37,6 +37,19 @@
 #include "util.h"
 #include "vfp/port.h"
 
+/* Replies to a command that changes something: "{}", or 'error' (which it
+ * frees) if nonnull. */
+void
+vfp_unixctl_reply(struct unixctl_conn *conn, char *error)
+{
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, "{}");
+    }
+}
+
 void
 vfp_unixctl_reply_json(struct unixctl_conn *conn, struct json *json)
 {
@@ -353,8 +366,7 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
 
     if (!port) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
+        vfp_unixctl_reply(conn, error);
         return;
     }
 
