@@ -93,7 +93,8 @@ pending_release(struct pending *p)
 }
 
 /* After 'layer' acted on a packet (in 'before', out 'after') as 'result'
- * says, in the context 'env': records what the slow path must keep. */
+ * says, in the context 'env': records what the slow path must keep.
+ * 'before' is null unless 'result' is a stateful rule's. */
 static void
 layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
                    enum vfp_dir dir, const struct flow *before,
@@ -109,7 +110,7 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
         if (vfp_conn_try_ref(conn)) {
             proc_add_conn(proc, port, conn, dir);
         }
-    } else if (result->rule && result->rule->stateful && !result->miss
+    } else if (before && !result->miss
                && !result->ht.drop && vfp_tuple_from_flow(before, &t)
                && vfp_tuple_from_flow(after, &t)) {
         struct vfp_flow *f = vfp_flow_create(layer, dir, before, after,
@@ -159,17 +160,21 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         struct vfp_layer_result result;
         struct flow before;
 
-        if (commit) {
-            before = *flow;
-        }
         vfp_layer_process(layer, dir, flow, proc ? &env : NULL, &result);
         if (result.miss && proc) {
             proc->missed = true;
         }
+        /* A stateful rule's layer flows need the packet as the layer got
+         * it; the layer has not changed 'flow' yet, vfp_ht_apply() will. */
+        bool keep_before = commit && result.rule && result.rule->stateful;
+        if (keep_before) {
+            before = *flow;
+        }
         vfp_ht_compose(composite, composite, &result.ht);
         bool pass = vfp_ht_apply(&result.ht, flow);
         if (commit) {
-            layer_side_effects(port, layer, dir, &before, flow, &result,
+            layer_side_effects(port, layer, dir,
+                               keep_before ? &before : NULL, flow, &result,
                                &env, proc, &pending);
         }
         if (cb) {
