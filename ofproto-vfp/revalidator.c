@@ -94,30 +94,42 @@ uf_conns_over(const struct vfp_uf *uf)
     return false;
 }
 
+/* True if 'uf' was computed from a forwarding snapshot or a policy that
+ * 'fwd' no longer has: a port it went through is gone, or its bridge's
+ * forwarding or a port's layers changed since.  A stale UF never becomes
+ * current again, and the objects its counters and connections point to may
+ * be destroyed once the change that made it stale has been revalidated. */
+static bool
+uf_is_stale(const struct vfp_uf *uf, const struct vfp_fwd *fwd)
+{
+    const struct vfp_fwd_port *port = vfp_fwd_find_port(fwd, uf->in_port);
+
+    if (!port || port->bridge->generation != uf->generation) {
+        return true;
+    }
+
+    /* Reconciliation (VFP section 6.3): the layers of every port the UF
+     * went through must be those it was computed with. */
+    for (size_t i = 0; i < uf->n_ports; i++) {
+        const struct vfp_uf_port *up = &vfp_uf_ports(uf)[i];
+        const struct vfp_fwd_port *p = vfp_fwd_find_port(fwd, up->port);
+
+        if (!p || vfp_port_generation(p->vport) != up->generation) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool
 uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
               const struct dpif_flow_stats *stats, long long int now)
 {
-    const struct vfp_fwd_port *port = vfp_fwd_find_port(fwd, uf->in_port);
     long long int used = MAX(stats->used, uf->created);
 
-    if (!port
-        || port->bridge->generation != uf->generation
-        || now - used >= ofproto_max_idle) {
-        return false;
-    }
-
-    /* Reconciliation (VFP §6.3): the layers of every port the UF went
-     * through must be those it was computed with. */
-    for (size_t i = 0; i < uf->n_ports; i++) {
-        const struct vfp_fwd_port *p = vfp_fwd_find_port(fwd,
-                                                         vfp_uf_ports(uf)[i].port);
-        if (!p || vfp_port_generation(p->vport) != vfp_uf_ports(uf)[i].generation) {
-            return false;
-        }
-    }
-
-    return !uf_conns_over(uf);
+    return (!uf_is_stale(uf, fwd)
+            && now - used < ofproto_max_idle
+            && !uf_conns_over(uf));
 }
 
 /* Credits what the datapath counted for 'uf' since the last pass,
@@ -223,15 +235,21 @@ vfp_revalidate(struct vfp_backer *backer)
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
         VLOG_WARN_RL(&rl, "%s: datapath flow dump failed (%s)",
                      backer->type, ovs_strerror(error));
-        return;
     }
 
     /* Forget UFs the datapath no longer has.  A UF made after the dump
-     * started, or shortly before, may legitimately be missing from it. */
+     * started, or shortly before, may legitimately be missing from it.
+     * A stale one goes at once (its datapath flow failed to install, e.g.
+     * with its port being deleted): the change that made it stale waited
+     * for a grace period, so no handler is still installing it, and it
+     * waits for this pass before it destroys the layers, rules and ports
+     * whose counters the UF points to.  Should its flow appear after all,
+     * the next dump finds it without a UF and deletes it. */
     struct vfp_uf *uf;
     VFP_UF_FOR_EACH (uf, &backer->ufs) {
         if (uf->dump_seq != seq
-            && uf->created < start - VFP_UF_INSTALL_GRACE) {
+            && (uf_is_stale(uf, fwd)
+                || (!error && uf->created < start - VFP_UF_INSTALL_GRACE))) {
             vfp_uf_remove(&backer->ufs, uf);
         }
     }

@@ -128,13 +128,25 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
     return inserted;
 }
 
-void
+/* Takes 'uf' out of 'table' and frees it after a grace period, unless
+ * another thread did so first.  Returns true if this call removed it.
+ * 'uf' must have been found in 'table' since the caller last quiesced. */
+bool
 vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *uf)
 {
+    bool removed = false;
+
     ovs_mutex_lock(&table->mutex);
-    cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
+    if (!uf->removed) {
+        uf->removed = true;
+        cmap_remove(&table->ufs, &uf->node, uf_hash(&uf->ufid, uf->pmd_id));
+        removed = true;
+    }
     ovs_mutex_unlock(&table->mutex);
-    ovsrcu_postpone(uf_free, uf);
+    if (removed) {
+        ovsrcu_postpone(uf_free, uf);
+    }
+    return removed;
 }
 
 size_t

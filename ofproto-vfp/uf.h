@@ -60,6 +60,10 @@ struct vfp_uf {
     uint16_t n_counters;        /* What the UF's packets count in. */
     uint16_t n_conns;           /* Its connections (vfp/conn.h), with a
                                  * reference each. */
+    bool removed OVS_GUARDED;   /* Out of the table: under the table's
+                                 * 'mutex', so that of two threads removing
+                                 * it (a handler whose pair failed to
+                                 * install, the revalidator), one does. */
 
     /* Main thread only (revalidator). */
     struct dpif_flow_stats stats;
@@ -88,7 +92,8 @@ vfp_uf_conns(const struct vfp_uf *uf)
 
 struct vfp_uf_table {
     struct ovs_mutex mutex;     /* Serializes writers. */
-    struct cmap ufs;            /* Contains "struct vfp_uf"s. */
+    struct cmap ufs;            /* Contains "struct vfp_uf"s.  Written
+                                 * under 'mutex', read without. */
 };
 
 void vfp_uf_table_init(struct vfp_uf_table *);
@@ -116,7 +121,8 @@ bool vfp_uf_insert(struct vfp_uf_table *, const ovs_u128 *ufid,
                    const struct vfp_uf_info *);
 struct vfp_uf *vfp_uf_find(const struct vfp_uf_table *, const ovs_u128 *ufid,
                            unsigned pmd_id);
-void vfp_uf_remove(struct vfp_uf_table *, struct vfp_uf *);
+bool vfp_uf_remove(struct vfp_uf_table *table, struct vfp_uf *)
+    OVS_EXCLUDED(table->mutex);
 size_t vfp_uf_count(const struct vfp_uf_table *);
 
 #define VFP_UF_FOR_EACH(UF, TABLE) CMAP_FOR_EACH (UF, node, &(TABLE)->ufs)
