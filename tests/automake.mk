@@ -14,7 +14,7 @@ TESTSUITE_AT = \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
-	tests/vfp-encap.py
+	tests/vfp-encap.py tests/check-asan.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
@@ -37,8 +37,20 @@ check-upstream: all
 	  AUTOTEST_PATH='$(UPSTREAM_AUTOTEST_PATH)' \
 	  $(UPSTREAM_TESTSUITE_KEYWORDS) $(TESTSUITEFLAGS)
 
+# "make check-asan": our code under ASan and UBSan, in a copy of the tree
+# (tests/check-asan.sh).  ASAN_TESTSUITEFLAGS picks the tests: the stress
+# tests by default; the others read results without waiting for the
+# daemon, which the sanitizers make slow enough to miss.
+ASAN_BUILDDIR = $(abs_top_builddir)/tests/asan-build
+ASAN_TESTSUITEFLAGS = -k stress
+.PHONY: check-asan
+check-asan: all
+	$(SHELL) '$(srcdir)/tests/check-asan.sh' '$(abs_top_srcdir)' \
+	  '$(ASAN_BUILDDIR)' $(ASAN_TESTSUITEFLAGS)
+
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	rm -rf '$(ASAN_BUILDDIR)'
 
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest
