@@ -120,11 +120,15 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
         struct vfp_flow *f = vfp_flow_from_half(half);
 
         add_counter(ctx->info, &half->stats);
+        if (f->rule_stats) {
+            /* The rule acts through its layer flows. */
+            add_counter(ctx->info, &f->rule_stats->counter);
+        }
         if (f->context) {
             add_counter(ctx->info, f->context);
         }
     } else if (rule) {
-        add_counter(ctx->info, &rule->stats);
+        add_counter(ctx->info, &rule->stats->counter);
         if (rule->context) {
             add_counter(ctx->info, rule->context);
         }

@@ -119,6 +119,7 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
         f->range = env->range;
         f->nat_port = env->nat_port;
         f->context = result->rule->context;
+        f->rule_stats = vfp_shared_counter_ref(result->rule->stats);
         env->range = NULL;
         if (pending->n >= pending->allocated) {
             pending->flows = x2nrealloc(pending->flows, &pending->allocated,
