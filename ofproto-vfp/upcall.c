@@ -417,6 +417,34 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     return error;
 }
 
+/* A packet that no datapath miss brought (a controller's packet-out to
+ * NORMAL), with headers 'flow' (its in_port an odp port) and 'packet_size'
+ * bytes: appends to 'odp_actions' what a miss would execute, with the same
+ * side effects and counts (it is a real packet), but caches no UF.
+ * Returns false, appending nothing, if it entered on no VFP port. */
+bool
+vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
+                      size_t packet_size, struct ofpbuf *odp_actions)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    const struct vfp_fwd_port *port = vfp_fwd_find_port(
+        fwd, flow->in_port.odp_port);
+    struct vfp_uf_info info;
+
+    if (!port) {
+        return false;
+    }
+    vfp_upcall_compile(fwd, port, flow, false, odp_actions, &info, NULL);
+    for (size_t i = 0; i < info.proc.n_counters; i++) {
+        add_counter(&info, info.proc.counters[i]);
+    }
+    for (size_t i = 0; i < info.n_counters; i++) {
+        vfp_counter_add(info.counters[i], 1, packet_size);
+    }
+    vfp_uf_info_destroy(&info);
+    return true;
+}
+
 /* UF pairing (VFP §6.4.1): a new inbound UF of a connection creates its
  * outbound pair at once, so that the VM's answer stays in the datapath.
  * The answer is the packet as the inbound layers delivered it, reversed;
