@@ -17,18 +17,26 @@
 
 /* "vfp/dump-flows PORT [LAYER]": the layer flows of a port (VFP §5.2), pair
  * by pair, with the connection each belongs to (vfp/conn.h): TCP state,
- * time left, and what went through each half. */
+ * time left, and what went through each half.
+ *
+ * "vfp/flush-connections PORT [--either] [CONDS]": ends the connections of
+ * a port that meet CONDS (all without), with their layer flows, SNAT ports
+ * and unified flows. */
 
 #include <config.h>
 
+#include <limits.h>
 #include <string.h>
 
+#include "flow.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "ovs-rcu.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vfp/condition.h"
 #include "vfp/conn.h"
 #include "vfp/flow-table.h"
 #include "vfp/layer.h"
@@ -177,9 +185,152 @@ dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     vfp_unixctl_reply_json(conn, json);
 }
 
+/* A packet with the 5-tuple 't' and nothing else, for conditions. */
+static void
+tuple_to_flow(const struct vfp_tuple *t, struct flow *flow)
+{
+    memset(flow, 0, sizeof *flow);
+    if (t->ipv6) {
+        flow->dl_type = htons(ETH_TYPE_IPV6);
+        flow->ipv6_src = t->src;
+        flow->ipv6_dst = t->dst;
+    } else {
+        flow->dl_type = htons(ETH_TYPE_IP);
+        flow->nw_src = in6_addr_get_mapped_ipv4(&t->src);
+        flow->nw_dst = in6_addr_get_mapped_ipv4(&t->dst);
+    }
+    flow->nw_proto = t->proto;
+    flow->tp_src = t->src_port;
+    flow->tp_dst = t->dst_port;
+}
+
+static bool
+is_tuple_field(enum vfp_field field)
+{
+    return (field == VFP_FIELD_SRC_IP || field == VFP_FIELD_DST_IP
+            || field == VFP_FIELD_PROTO || field == VFP_FIELD_SRC_PORT
+            || field == VFP_FIELD_DST_PORT || field == VFP_FIELD_ICMP_TYPE
+            || field == VFP_FIELD_ICMP_CODE);
+}
+
+/* Conditions on what a connection's key does not hold would match none:
+ * refused, or with 'drop' (a rule's conditions, for "--flush") left out,
+ * so that more connections are flushed rather than fewer. */
+static char * OVS_WARN_UNUSED_RESULT
+check_tuple_conds(struct vfp_conditions *conds, bool drop)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < conds->n; i++) {
+        enum vfp_field field = conds->conds[i].field;
+
+        if (is_tuple_field(field)) {
+            conds->conds[n++] = conds->conds[i];
+        } else if (drop) {
+            free(conds->conds[i].values);
+        } else {
+            conds->n = n + (conds->n - i);
+            memmove(&conds->conds[n], &conds->conds[i],
+                    (conds->n - n) * sizeof *conds->conds);
+            return xasprintf("condition \"%s\": a connection is matched "
+                             "on its addresses, protocol and ports only",
+                             vfp_field_name(field));
+        }
+    }
+    conds->n = n;
+    return NULL;
+}
+
+/* Ends the connections of 'port' whose key (the tuple as the VM sends it),
+ * or with 'either' its reverse too, meets 'conds', and removes their UFs
+ * from the datapath.  Returns how many. */
+size_t
+vfp_flush_connections(struct vfp_ofport *port,
+                      const struct vfp_conditions *conds, bool either)
+{
+    struct vfp_port *vport = port->vport;
+    struct vfp_conn *c;
+    size_t n = 0;
+
+    CMAP_FOR_EACH (c, node, &vport->conns.conns) {
+        struct vfp_tuple rev;
+        struct flow flow;
+        bool match;
+
+        tuple_to_flow(&c->key, &flow);
+        match = vfp_conditions_match(conds, &flow);
+        if (!match && either) {
+            vfp_tuple_reverse(&c->key, &rev);
+            tuple_to_flow(&rev, &flow);
+            match = vfp_conditions_match(conds, &flow);
+        }
+        if (match && !vfp_conn_is_dead(c)) {
+            vfp_conn_kill(vport, c);
+            n++;
+        }
+    }
+    if (n) {
+        /* Handlers that found a connection before it died are done with
+         * it; the pass removes every UF of a dead connection. */
+        ovsrcu_synchronize();
+        vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
+    }
+    return n;
+}
+
+static void
+flush_connections(struct unixctl_conn *conn, int argc, const char *argv[],
+                  void *aux OVS_UNUSED)
+{
+    char *error;
+    struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+
+    if (!port) {
+        vfp_unixctl_reply(conn, error);
+        return;
+    }
+
+    int i = 2;
+    bool either = argc > i && !strcmp(argv[i], "--either");
+    if (either) {
+        i++;
+    }
+
+    /* CONDS may come as one argument or several. */
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (; i < argc; i++) {
+        ds_put_format(&s, "%s%s", s.length ? " " : "", argv[i]);
+    }
+
+    struct vfp_conditions conds;
+    error = vfp_conditions_parse(ds_cstr(&s), &conds);
+    ds_destroy(&s);
+    if (!error) {
+        error = check_tuple_conds(&conds, either);
+        if (error) {
+            vfp_conditions_destroy(&conds);
+        }
+    }
+    if (error) {
+        vfp_unixctl_reply(conn, error);
+        return;
+    }
+
+    size_t n = vfp_flush_connections(port, &conds, either);
+    vfp_conditions_destroy(&conds);
+
+    struct json *json = json_object_create();
+    json_object_put_string(json, "port", argv[1]);
+    json_object_put(json, "flushed", json_integer_create(n));
+    vfp_unixctl_reply_json(conn, json);
+}
+
 void
 vfp_flow_unixctl_init(void)
 {
     unixctl_command_register("vfp/dump-flows", "PORT [LAYER]", 1, 2,
                              dump_flows, NULL);
+    unixctl_command_register("vfp/flush-connections",
+                             "PORT [--either] [CONDS]", 1, INT_MAX,
+                             flush_connections, NULL);
 }

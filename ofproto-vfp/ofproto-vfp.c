@@ -720,9 +720,20 @@ rule_get_stats(struct rule *rule OVS_UNUSED, struct pkt_stats *stats,
     *used = 0;
 }
 
+static bool
+port_has_layers(const struct vfp_ofport *port)
+{
+    return port && vfp_port_layers(port->vport)->n;
+}
+
 /* Packet-out: translates OpenFlow output actions to datapath outputs on the
- * bridge.  NORMAL and TABLE forward as VFP forwards a packet from the
- * packet-out's in_port. */
+ * bridge.  No path into (or out of) a VM bypasses its layers: NORMAL and
+ * TABLE take the pipeline of a packet received on the packet-out's in_port
+ * (its outbound layers, forwarding, each destination's inbound layers,
+ * with their side effects: it is a real packet), and need an in_port that
+ * is a VFP port; an output to a port, FLOOD, ALL and IN_PORT, which name
+ * their ports themselves, are refused if the in_port or a port they name
+ * has layers. */
 static enum ofperr
 packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
 {
@@ -745,18 +756,33 @@ packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
 
         ofp_port_t port = ofpact_get_OUTPUT(a)->port;
         if (port == OFPP_NORMAL || port == OFPP_TABLE) {
-            if (bridge) {
-                odp_port_t *out = xmalloc((bridge->n_ports + 1)
-                                          * sizeof *out);
-                size_t n = vfp_fwd_decide(bridge, in_odp, opo->flow, out);
-                for (size_t i = 0; i < n; i++) {
-                    nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
-                                        out[i]);
-                }
-                free(out);
+            struct flow flow = *opo->flow;
+
+            flow.in_port.odp_port = in_odp;
+            if (!bridge || !vfp_upcall_packet_out(ofproto->backer, &flow,
+                                                  dp_packet_size(opo->packet),
+                                                  odp_actions)) {
+                VLOG_WARN_RL(&rl, "%s: packet-out to NORMAL refused: its "
+                             "in_port is not a VFP port of the bridge",
+                             ofproto->up.name);
+                error = OFPERR_OFPBRC_BAD_PORT;
+                break;
             }
+            continue;
+        }
+        if (port_has_layers(in_port)) {
+            error = OFPERR_OFPBAC_BAD_OUT_PORT;
+            break;
         } else if (port == OFPP_FLOOD || port == OFPP_ALL) {
             struct vfp_ofport *out;
+            HMAP_FOR_EACH (out, up.hmap_node, &ofproto->up.ports) {
+                if (port_has_layers(out)) {
+                    error = OFPERR_OFPBAC_BAD_OUT_PORT;
+                }
+            }
+            if (error) {
+                break;
+            }
             HMAP_FOR_EACH (out, up.hmap_node, &ofproto->up.ports) {
                 if (out != in_port) {
                     nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
@@ -771,7 +797,7 @@ packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
         } else {
             struct vfp_ofport *out = vfp_ofport_cast(
                 ofproto_get_port(ofproto_, port));
-            if (!out) {
+            if (!out || port_has_layers(out)) {
                 error = OFPERR_OFPBAC_BAD_OUT_PORT;
                 break;
             }

@@ -146,6 +146,8 @@ struct vfp_fwd_port;
 struct vfp_trace;
 struct vfp_uf_info;
 void vfp_upcall_start(struct vfp_backer *);
+bool vfp_upcall_packet_out(struct vfp_backer *, const struct flow *,
+                           size_t packet_size, struct ofpbuf *odp_actions);
 void vfp_upcall_stop(struct vfp_backer *);
 void vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
                         const struct flow *, bool simulated,
@@ -187,6 +189,9 @@ void vfp_policy_commit(struct vfp_ofport *);
 void vfp_resource_unixctl_init(void);
 
 /* flow-unixctl.c */
+struct vfp_conditions;
 void vfp_flow_unixctl_init(void);
+size_t vfp_flush_connections(struct vfp_ofport *,
+                             const struct vfp_conditions *, bool either);
 
 #endif /* ofproto-vfp/ofproto-vfp.h */

@@ -367,7 +367,7 @@ build_rule(const struct vfp_port *port, const char *name, int argc,
 
     struct vfp_rule *rule = xzalloc(sizeof *rule);
     rule->name = xstrdup(name);
-    vfp_counter_init(&rule->stats);
+    rule->stats = vfp_shared_counter_create();
     rule->terminating = o.terminating;
     rule->stateful = o.stateful;
     error = (o.priority ? vfp_parse_priority(o.priority, &rule->priority)
@@ -770,7 +770,7 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
             const struct vfp_rule **rules = vfp_group_sorted_rules(group);
 
             for (size_t k = 0; k < vfp_group_count_rules(group); k++) {
-                struct json *rj = counter_json(&rules[k]->stats);
+                struct json *rj = counter_json(&rules[k]->stats->counter);
                 json_object_put_string(rj, "group", group->name);
                 json_object_put_string(rj, "rule", rules[k]->name);
                 json_array_add(rules_json, rj);

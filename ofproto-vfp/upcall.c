@@ -120,11 +120,15 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
         struct vfp_flow *f = vfp_flow_from_half(half);
 
         add_counter(ctx->info, &half->stats);
+        if (f->rule_stats) {
+            /* The rule acts through its layer flows. */
+            add_counter(ctx->info, &f->rule_stats->counter);
+        }
         if (f->context) {
             add_counter(ctx->info, f->context);
         }
     } else if (rule) {
-        add_counter(ctx->info, &rule->stats);
+        add_counter(ctx->info, &rule->stats->counter);
         if (rule->context) {
             add_counter(ctx->info, rule->context);
         }
@@ -243,10 +247,12 @@ pop_mask(const struct flow *flow, struct flow_wildcards *wc)
  * generations, the counters the UF's packets count in, and the packet's
  * connections; the caller frees it with vfp_uf_info_destroy().
  *
- * Without 'trace', this is the slow path: connections and layer flows are
- * recorded, resources taken, events raised ('simulated': for a packet that
- * was not seen, see pair_uf()).  With 'trace', each step is reported to
- * it, and there are no side effects. */
+ * Without 'trace' or 'simulated', this is the slow path of a packet that
+ * really passed: connections and layer flows are recorded, resources taken,
+ * events raised.  'simulated' (no packet, see pair_uf()) and 'trace' (each
+ * step is reported to it) have no side effects: a simulation only finds
+ * the connections that exist, and sets 'info->proc.incomplete' if its
+ * result needs state that a real packet must make. */
 void
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                    const struct flow *flow, bool simulated,
@@ -259,7 +265,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
     memset(info, 0, sizeof *info);
     info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
-    vfp_proc_init(&info->proc, !trace, time_msec());
+    vfp_proc_init(&info->proc, !trace && !simulated, time_msec());
     info->proc.simulated = simulated;
     info->delivered_port = ODPP_NONE;
 
@@ -342,8 +348,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * datapath's own local port, a port being removed), the UF table is full,
  * a port refused a new connection (its limit), a connection is closing, a
  * resource lookup missed, or another packet made the connection's layer
- * flows first.  'simulated' is for pair_uf(): no packet, no
- * counting, no pairing of its own (EEXIST if the UF already exists). */
+ * flows first.  'simulated' is for pair_uf(): no packet, no side
+ * effects, no counting, no pairing of its own (EEXIST if the UF already
+ * exists, ENOSPC if only a real packet can make its state). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
                     const struct vfp_uf_info *, unsigned pmd_id);
 
@@ -379,19 +386,22 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
 
     int error = 0;
     if (info.proc.refused || info.proc.closing || info.proc.missed
-        || info.proc.raced) {
+        || info.proc.raced || info.proc.incomplete) {
         /* Refused connections must not take memory; closing ones are
          * watched packet by packet (a new SYN starts over); after a
          * resource miss, the next packet tries again (the controller may
          * have added the mapping, a port may have come free); a packet
          * that lost the race to create its connection's layer flows
-         * leaves the UF to the next one, which finds them. */
+         * leaves the UF to the next one, which finds them; a simulation
+         * that would need new state leaves the UF to the real packet. */
         error = ENOSPC;
     } else if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
         VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
                      "new connections without installing them",
                      backer->type, ofproto_flow_limit);
-        atomic_count_inc64(&backer->n_upcall_drops);
+        if (!simulated) {
+            atomic_count_inc64(&backer->n_upcall_drops);
+        }
         error = ENOSPC;
     } else if (!vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
                               port->bridge->generation, &info)) {
@@ -407,12 +417,46 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     return error;
 }
 
+/* A packet that no datapath miss brought (a controller's packet-out to
+ * NORMAL), with headers 'flow' (its in_port an odp port) and 'packet_size'
+ * bytes: appends to 'odp_actions' what a miss would execute, with the same
+ * side effects and counts (it is a real packet), but caches no UF.
+ * Returns false, appending nothing, if it entered on no VFP port. */
+bool
+vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
+                      size_t packet_size, struct ofpbuf *odp_actions)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    const struct vfp_fwd_port *port = vfp_fwd_find_port(
+        fwd, flow->in_port.odp_port);
+    struct vfp_uf_info info;
+
+    if (!port) {
+        return false;
+    }
+    vfp_upcall_compile(fwd, port, flow, false, odp_actions, &info, NULL);
+    for (size_t i = 0; i < info.proc.n_counters; i++) {
+        add_counter(&info, info.proc.counters[i]);
+    }
+    for (size_t i = 0; i < info.n_counters; i++) {
+        vfp_counter_add(info.counters[i], 1, packet_size);
+    }
+    vfp_uf_info_destroy(&info);
+    return true;
+}
+
 /* UF pairing (VFP §6.4.1): a new inbound UF of a connection creates its
  * outbound pair at once, so that the VM's answer stays in the datapath.
  * The answer is the packet as the inbound layers delivered it, reversed;
  * simulated through the VM port's outbound layers (they find the layer
  * flows the inbound packet made), it becomes a UF like any other.  An
  * outbound UF made first pairs with the inbound one when that appears.
+ *
+ * The simulation has no side effects (no SNAT port, layer flow,
+ * connection, event or count): if the answer would need state that does
+ * not exist yet (a stateful outbound rule without its layer flows, an SNAT
+ * port, a mapping), no pair is installed and the real answer makes the
+ * state in the slow path.
  *
  * Only untagged TCP and UDP over IPv4: the answer of other protocols
  * differs in more than its addresses and ports, and a VM that tags its own

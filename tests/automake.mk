@@ -9,6 +9,7 @@ TESTSUITE_AT = \
 	tests/vfp-openflow.at \
 	tests/vfp-layers.at \
 	tests/vfp-stateful.at \
+	tests/vfp-simulation.at \
 	tests/vfp-ctl-errors.at \
 	tests/vfp-stress.at \
 	tests/vfp-unit.at

@@ -56,6 +56,7 @@ add_layer(struct vfp_port *port, const char *name, int priority,
     rule->name = xstrdup("r");
     rule->priority = 1;
     rule->stateful = stateful;
+    rule->stats = vfp_shared_counter_create();
     ovs_assert(!vfp_conditions_parse(conds, &rule->conds));
     ovs_assert(!vfp_action_parse(action, &rule->action));
     if (rule->action.counter) {
@@ -239,7 +240,7 @@ collect_counters(const struct vfp_layer_result *result,
     if (result->half) {
         c[1] = CONST_CAST(struct vfp_counter *, &result->half->stats);
     } else if (result->rule) {
-        c[1] = CONST_CAST(struct vfp_counter *, &result->rule->stats);
+        c[1] = &result->rule->stats->counter;
         c[2] = result->rule->context;
     }
     for (int i = 0; i < 3; i++) {

@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,6 +40,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "svec.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -48,6 +50,7 @@ enum output_format { FORMAT_TABLE, FORMAT_JSON };
 static const char *target = "ovs-vswitchd";
 static enum output_format format = FORMAT_TABLE;
 static int timeout;
+static bool flush;              /* --flush */
 
 struct vfp_ctl_command {
     const char *name;
@@ -68,6 +71,7 @@ static void render_trace(const struct json *, struct ds *);
 static void render_stats(const struct json *, struct ds *);
 static void render_flows(const struct json *, struct ds *);
 static void render_resources(const struct json *, struct ds *);
+static void render_flushed(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
@@ -109,6 +113,8 @@ static const struct vfp_ctl_command commands[] = {
     { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
     { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
+    { "flush-connections", "PORT [CONDS]", 1, INT_MAX,
+      "vfp/flush-connections", render_flushed, false },
 };
 
 OVS_NO_RETURN static void
@@ -153,6 +159,10 @@ usage(void)
            "layer\n"
            "  stats PORT        packets and bytes by port, layer, rule and "
            "count()\n"
+           "  flush-connections PORT [CONDS]   end connections (their layer "
+           "flows, SNAT\n"
+           "           ports, unified flows) whose tuple as the VM sends it "
+           "meets CONDS\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -160,12 +170,18 @@ usage(void)
            "(default: ovs-vswitchd)\n"
            "  -f, --format=FORMAT    table (default) or json\n"
            "  -T, --timeout=SECS     give up after SECS seconds\n"
+           "  --flush                with add-rule, del-rule, "
+           "replace-group: also flush\n"
+           "                         the connections the changed rules' "
+           "conditions match\n"
            "  -h, --help             display this help message\n"
            "  -V, --version          display version information\n"
            "\nSee vfp-ctl(8) for the full description.\n",
            program_name, program_name);
     exit(EXIT_SUCCESS);
 }
+
+enum { OPT_FLUSH = UCHAR_MAX + 1 };
 
 static char *
 parse_options(int argc, char *argv[])
@@ -174,6 +190,7 @@ parse_options(int argc, char *argv[])
         {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, 'f'},
         {"timeout", required_argument, NULL, 'T'},
+        {"flush", no_argument, NULL, OPT_FLUSH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -189,6 +206,10 @@ parse_options(int argc, char *argv[])
         switch (c) {
         case 't':
             target = optarg;
+            break;
+
+        case OPT_FLUSH:
+            flush = true;
             break;
 
         case 'f':
@@ -712,6 +733,92 @@ monitor(struct jsonrpc *client, int n_args, char *args[])
     }
 }
 
+static void
+render_flushed(const struct json *reply, struct ds *out)
+{
+    ds_put_format(out, "port %s: %lld connections flushed\n",
+                  get_string(reply, "port"), get_int(reply, "flushed"));
+}
+
+/* Runs 'method' with 'args' in the daemon; returns its JSON reply, or
+ * exits as main() does on an error. */
+static struct json *
+call(const char *method, int n_args, char *args[])
+{
+    char *error, *result, *server_error;
+    struct jsonrpc *client = connect_to_target(&error);
+
+    if (!client) {
+        ovs_error(0, "%s", error);
+        exit(EXIT_FAILURE);
+    }
+    int rpc_error = unixctl_client_transact(client, method, n_args, args,
+                                            &result, &server_error);
+    jsonrpc_close(client);
+    if (rpc_error) {
+        ovs_error(rpc_error, "%s: transaction error", target);
+        exit(EXIT_FAILURE);
+    }
+    if (server_error) {
+        fprintf(stderr, "%s: %s", program_name, server_error);
+        exit(2);
+    }
+
+    struct json *reply = json_from_string(result);
+    free(result);
+    return reply;
+}
+
+/* The conditions ("match") of the rules of group args[2] of layer args[1]
+ * of port args[0], or only of rule 'rule' if nonnull, appended to 'conds'. */
+static void
+get_rule_conds(char *args[], const char *rule, struct svec *conds)
+{
+    char *dump_args[] = { args[0], args[1] };
+    struct json *reply = call("vfp/dump-rules", 2, dump_args);
+    const struct json_array *layers = get_array(reply, "layers");
+
+    for (size_t i = 0; i < layers->n; i++) {
+        const struct json_array *groups = get_array(layers->elems[i],
+                                                    "groups");
+        for (size_t j = 0; j < groups->n; j++) {
+            if (strcmp(get_string(groups->elems[j], "name"), args[2])) {
+                continue;
+            }
+
+            const struct json_array *rules = get_array(groups->elems[j],
+                                                       "rules");
+            for (size_t k = 0; k < rules->n; k++) {
+                if (!rule || !strcmp(get_string(rules->elems[k], "name"),
+                                     rule)) {
+                    svec_add(conds, get_string(rules->elems[k], "match"));
+                }
+            }
+        }
+    }
+    json_destroy(reply);
+}
+
+/* --flush: flushes the connections of port args[0] that meet any of
+ * 'conds', the conditions of the rules a change added, removed or
+ * replaced, in either orientation.  Prints how many. */
+static void
+flush_conds(char *args[], const struct svec *conds)
+{
+    long long int n = 0;
+
+    for (size_t i = 0; i < conds->n; i++) {
+        char *flush_args[] = { args[0], "--either", conds->names[i] };
+        struct json *reply = call("vfp/flush-connections", 3, flush_args);
+
+        n += get_int(reply, "flushed");
+        json_destroy(reply);
+    }
+    if (format == FORMAT_TABLE) {
+        printf("port %s: %lld connections flushed\n", args[0], n);
+    }
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -743,8 +850,21 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
 
+    if (flush && strcmp(cmd->name, "add-rule")
+        && strcmp(cmd->name, "del-rule")
+        && strcmp(cmd->name, "replace-group")) {
+        ovs_error(0, "--flush goes with add-rule, del-rule or replace-group");
+        exit(EXIT_FAILURE);
+    }
     if (timeout) {
         time_alarm(timeout);
+    }
+
+    /* --flush: the conditions of the rules that the change removes. */
+    struct svec flush_conds_ = SVEC_EMPTY_INITIALIZER;
+    if (flush && strcmp(cmd->name, "add-rule")) {
+        get_rule_conds(argv + 1, (!strcmp(cmd->name, "del-rule")
+                                  ? argv[4] : NULL), &flush_conds_);
     }
 
     char **args = argv + 1;
@@ -803,6 +923,23 @@ main(int argc, char *argv[])
     if (reply->type == JSON_STRING) {
         ovs_fatal(0, "%s: cannot parse reply (%s)", target,
                   json_string(reply));
+    }
+
+    if (flush) {
+        /* ...and of those it adds. */
+        if (!strcmp(cmd->name, "add-rule")) {
+            const char *match = "";
+            for (int i = 4; i < n_args; i++) {
+                if (!strncmp(argv[1 + i], "match=", 6)) {
+                    match = argv[1 + i] + 6;
+                }
+            }
+            svec_add(&flush_conds_, match);
+        } else if (!strcmp(cmd->name, "replace-group")) {
+            get_rule_conds(argv + 1, NULL, &flush_conds_);
+        }
+        flush_conds(argv + 1, &flush_conds_);
+        svec_destroy(&flush_conds_);
     }
 
     if (format == FORMAT_JSON && cmd->render_table == render_nothing) {

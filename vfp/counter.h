@@ -27,7 +27,9 @@
  * grow.  Any thread may add; readers see eventually consistent values. */
 
 #include <stdint.h>
+#include <stdlib.h>
 #include "ovs-atomic.h"
+#include "util.h"
 
 struct vfp_counter {
     atomic_uint64_t n_packets;
@@ -56,6 +58,42 @@ vfp_counter_read(const struct vfp_counter *c, uint64_t *n_packets,
 {
     atomic_read_relaxed(&((struct vfp_counter *) c)->n_packets, n_packets);
     atomic_read_relaxed(&((struct vfp_counter *) c)->n_bytes, n_bytes);
+}
+
+/* A counter with references: a rule's, which the layer flows the rule
+ * created keep counting in after the rule is gone.  The last reference
+ * frees it at once: holders drop theirs only once no reader can see them
+ * (after a grace period). */
+struct vfp_shared_counter {
+    struct vfp_counter counter;
+    struct ovs_refcount ref_cnt;
+};
+
+static inline struct vfp_shared_counter *
+vfp_shared_counter_create(void)
+{
+    struct vfp_shared_counter *c = xmalloc(sizeof *c);
+
+    vfp_counter_init(&c->counter);
+    ovs_refcount_init(&c->ref_cnt);
+    return c;
+}
+
+static inline struct vfp_shared_counter *
+vfp_shared_counter_ref(struct vfp_shared_counter *c)
+{
+    if (c) {
+        ovs_refcount_ref(&c->ref_cnt);
+    }
+    return c;
+}
+
+static inline void
+vfp_shared_counter_unref(struct vfp_shared_counter *c)
+{
+    if (c && ovs_refcount_unref(&c->ref_cnt) == 1) {
+        free(c);
+    }
 }
 
 #endif /* vfp/counter.h */

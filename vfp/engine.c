@@ -119,6 +119,7 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
         f->range = env->range;
         f->nat_port = env->nat_port;
         f->context = result->rule->context;
+        f->rule_stats = vfp_shared_counter_ref(result->rule->stats);
         env->range = NULL;
         if (pending->n >= pending->allocated) {
             pending->flows = x2nrealloc(pending->flows, &pending->allocated,
@@ -136,6 +137,49 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
     }
 }
 
+/* A simulation ('proc->simulated', no commit) went through a layer as
+ * 'result' says: a layer flow's connection is one the answer belongs to;
+ * a stateful rule that acted would have to create layer flows (and maybe
+ * take an SNAT port), which only a real packet may do. */
+static void
+simulate_layer(struct vfp_port *port, enum vfp_dir dir,
+               const struct vfp_layer_result *result, struct vfp_proc *proc)
+{
+    if (result->half) {
+        struct vfp_conn *conn = vfp_flow_from_half(result->half)->conn;
+        if (vfp_conn_try_ref(conn)) {
+            proc_add_conn(proc, port, conn, dir);
+        } else {
+            proc->incomplete = true;
+        }
+    } else if (result->rule && result->rule->stateful && !result->ht.drop) {
+        proc->incomplete = true;
+    }
+}
+
+/* A simulation passed the layers of 'port': it belongs to the connection
+ * keyed as the VM sends it, which must exist already (a simulation creates
+ * none).  'vm_side' is the packet's tuple before the layers, 'after' the
+ * one after them. */
+static void
+simulate_conn(struct vfp_port *port, enum vfp_dir dir,
+              const struct vfp_tuple *vm_side, const struct vfp_tuple *after,
+              struct vfp_proc *proc)
+{
+    struct vfp_tuple key = *vm_side;
+    struct vfp_conn *conn;
+
+    if (dir == VFP_DIR_IN) {
+        vfp_tuple_reverse(after, &key);
+    }
+    conn = vfp_conn_lookup(&port->conns, &key);
+    if (conn && !vfp_conn_is_dead(conn) && vfp_conn_try_ref(conn)) {
+        proc_add_conn(proc, port, conn, dir);
+    } else {
+        proc->incomplete = true;
+    }
+}
+
 bool
 vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
                  struct flow *flow, struct vfp_ht *composite,
@@ -146,6 +190,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
     struct vfp_port *port = CONST_CAST(struct vfp_port *, port_);
     const struct vfp_layers *layers = vfp_port_layers(port);
     bool commit = proc && proc->commit;
+    bool simulate = proc && !commit && proc->simulated;
     struct pending pending = { .flows = NULL };
     struct vfp_tuple vm_side;
     bool is_ip = vfp_tuple_from_flow(flow, &vm_side);
@@ -176,6 +221,8 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             layer_side_effects(port, layer, dir,
                                keep_before ? &before : NULL, flow, &result,
                                &env, proc, &pending);
+        } else if (simulate) {
+            simulate_layer(port, dir, &result, proc);
         }
         if (cb) {
             cb(&result, flow, aux);
@@ -219,6 +266,10 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         }
         proc_add_conn(proc, port, conn, dir);
     } else {
+        if (simulate && layers->n && is_ip
+            && vfp_tuple_from_flow(flow, &after)) {
+            simulate_conn(port, dir, &vm_side, &after, proc);
+        }
         pending_release(&pending);
     }
     return true;

@@ -92,6 +92,7 @@ void
 vfp_flow_free(struct vfp_flow *f)
 {
     if (f) {
+        vfp_shared_counter_unref(f->rule_stats);
         free(f->extra);
         free(f);
     }

@@ -71,6 +71,8 @@ struct vfp_flow {
     struct vfp_conn *conn;      /* The connection that owns the pair. */
     struct vfp_flow *next;      /* In 'conn''s list. */
     struct vfp_counter *context;    /* The rule's count(NAME), or NULL. */
+    struct vfp_shared_counter *rule_stats;  /* The rule's counter (a
+                                             * reference), or NULL. */
     struct vfp_ht *extra;       /* [2]: what each half does beyond the
                                  * tuple rewrite; NULL if nothing. */
     struct vfp_resource *range; /* The range 'nat_port' came from. */

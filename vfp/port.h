@@ -104,13 +104,18 @@ struct vfp_resource *vfp_port_remove_resource(struct vfp_port *,
 struct vfp_proc {
     bool commit;                /* The slow path: create connections and
                                  * layer flows, take resources, raise
-                                 * events.  Else (trace): only consult. */
-    bool simulated;             /* No packet: do not count the packet's
-                                 * direction as seen (UF pairing). */
+                                 * events.  Else: only consult. */
+    bool simulated;             /* No packet (UF pairing): with '!commit',
+                                 * collect the connections that already
+                                 * exist, and set 'incomplete' if the
+                                 * result would need state that does not
+                                 * (a stateful rule without its layer
+                                 * flows, a connection). */
     long long int now;
 
-    /* Out, if 'commit': the connections the packet belongs to, each with a
-     * reference the caller owns, and the direction the packet went. */
+    /* Out, if 'commit' or 'simulated': the connections the packet belongs
+     * to, each with a reference the caller owns, and the direction the
+     * packet went. */
     struct vfp_proc_conn {
         struct vfp_conn *conn;
         struct vfp_port *port;
@@ -127,6 +132,8 @@ struct vfp_proc {
     bool missed;                /* A resource lookup missed: do not cache
                                  * either, so that the next packet tries
                                  * again. */
+    bool incomplete;            /* 'simulated': only a real packet can
+                                 * make this result; do not cache it. */
     bool raced;                 /* Another packet of the connection made
                                  * its layer flows first: the HT computed
                                  * here may differ (e.g. another SNAT
@@ -145,7 +152,9 @@ void vfp_proc_destroy(struct vfp_proc *);
  * With 'proc', layer flows and resources are consulted, and, if
  * 'proc->commit', the packet's connection and the layer flows of its
  * stateful rules are recorded (see vfp/conn.h).  Without, the layers only
- * classify (no side effects). */
+ * classify (no side effects).  Only 'proc->commit' has side effects: a
+ * simulation ('proc->simulated' without 'commit') takes references to the
+ * connections it finds and nothing else. */
 bool vfp_port_process(const struct vfp_port *, enum vfp_dir, struct flow *,
                       struct vfp_ht *composite,
                       void (*cb)(const struct vfp_layer_result *,

@@ -83,6 +83,7 @@ vfp_rule_destroy(struct vfp_rule *rule)
             cls_rule_destroy(&rule->matches[i].cr);
         }
         free(rule->matches);
+        vfp_shared_counter_unref(rule->stats);
         vfp_conditions_destroy(&rule->conds);
         vfp_action_destroy(&rule->action);
         free(rule->name);

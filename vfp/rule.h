@@ -63,7 +63,10 @@ struct vfp_rule {
                                      * bridge's default for the protocol. */
     bool miss_allow;                /* A resource miss passes the packet
                                      * unchanged (else drops it). */
-    struct vfp_counter stats;       /* Packets the rule applied to. */
+    struct vfp_shared_counter *stats;   /* Packets the rule acted on,
+                                         * directly or through the layer
+                                         * flows it created (both
+                                         * directions). */
     struct vfp_counter *context;    /* count(NAME): the port's counter. */
 
     struct vfp_rule_match *matches; /* In the group's classifier. */

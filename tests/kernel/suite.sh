@@ -696,6 +696,42 @@ test_stateful() {
     check_eq "no stateful rule for port 81: blocked" "" "$(cat $T/got81)"
 }
 
+# tests/vfp-simulation.at "a SYN flood from outside takes no SNAT port", on
+# the kernel: pairing the SYNs' UFs simulates the VM's answers through an
+# SNAT rule without taking a port; the VM still connects out.
+test_simulation() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-resource vm1 snat type=range ports=5000-5001
+    check vfp-ctl add-layer vm1 acl priority=10 in-default=block
+    check vfp-ctl add-group vm1 acl in dir=in priority=1
+    check vfp-ctl add-rule vm1 acl in ssh priority=1 match="proto=tcp dst-port=22" action=allow stateful
+    check vfp-ctl add-layer vm1 nat priority=20
+    check vfp-ctl add-group vm1 nat out dir=out priority=1
+    check vfp-ctl add-rule vm1 nat out snat priority=1 match="proto=tcp" action="nat(src-ip=192.0.2.100,src-port=range:snat)" stateful
+    # TCP SYNs 198.51.100.{1,2,3}:1000 -> 10.0.0.1:22 from the uplink.
+    syn1=000000000001000000000099080045000028000000004006469bc63364010a00000103e8001600000000000000005002000077af0000
+    syn2=000000000001000000000099080045000028000000004006469ac63364020a00000103e8001600000000000000005002000077ae0000
+    syn3=0000000000010000000000990800450000280000000040064699c63364030a00000103e8001600000000000000005002000077ad0000
+    listen vm1; listen up3
+    send up3 $syn1 $syn2 $syn3
+    check_eq "vm1 got the three SYNs" "$syn1
+$syn2
+$syn3" "$(captured vm1 3)"
+    check_eq "no SNAT port taken" \
+        "snat type=range ports=5000-5001 used=0/2 misses=0" \
+        "$(vfp-ctl dump-resources vm1 | tail -1)"
+    check_eq "no event" '{"events":[],"last":0}' "$(ovs-appctl vfp/events 0)"
+    check_eq "three inbound UFs, no pair" "3 3" \
+        "$(dp_flows | grep -c 'in_port(up3)') $(dp_flows | wc -l)"
+    # The VM's SYN 10.0.0.1:40000 -> 192.0.2.80:80 leaves from
+    # 192.0.2.100:5001, as on the userspace datapath.
+    send vm1 000000000099000000000001080045000028000000004006ae7f0a000001c00002509c40005000000000000000005002000047010000
+    check_eq "the VM still connects out, SNATed" \
+        000000000099000000000001080045000028000000004006f61bc0000264c00002501389005000000000000000005002000017550000 \
+        "$(captured up3 1)"
+}
+
 # --- main --------------------------------------------------------------
 
 echo "kernel-suite: loading modules"
@@ -730,6 +766,7 @@ run_test "offload: unified flows in TC flower (hw-offload, tc-policy=skip_hw)" t
 run_test "offload: with an ofproto-dpif system bridge beside, each in TC on its own ports" test_tc_offload_beside
 run_test "reconciliation with the UFs in TC" test_reconcile_tc
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
+run_test "simulation: a SYN flood from outside takes no SNAT port, the VM still connects out" test_simulation
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
