@@ -110,11 +110,14 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->n_ports = n_ports;
         uf->n_counters = n_counters;
         uf->n_conns = n_conns;
-        memcpy(vfp_uf_ports(uf), info->ports, n_ports * sizeof *info->ports);
-        memcpy(vfp_uf_counters(uf), info->counters,
-               n_counters * sizeof *info->counters);
-        memcpy(vfp_uf_conns(uf), info->proc.conns,
-               n_conns * sizeof *info->proc.conns);
+        /* A UF through no layer has no counters, one of no connection no
+         * connections: their arrays are null. */
+        nullable_memcpy(vfp_uf_ports(uf), info->ports,
+                        n_ports * sizeof *info->ports);
+        nullable_memcpy(vfp_uf_counters(uf), info->counters,
+                        n_counters * sizeof *info->counters);
+        nullable_memcpy(vfp_uf_conns(uf), info->proc.conns,
+                        n_conns * sizeof *info->proc.conns);
         for (size_t i = 0; i < n_conns; i++) {
             struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
 
