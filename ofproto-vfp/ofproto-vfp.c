@@ -410,17 +410,21 @@ config_warn_once(const char *object, const char *key, const char *value)
     static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
     static struct sset warned = SSET_INITIALIZER(&warned);
     char *id = xasprintf("%s %s=%s", object, key, value);
-    bool first;
+    bool warn;
 
     ovs_mutex_lock(&mutex);
-    /* Bounded: past this many, warnings are only rate-limited. */
-    first = !sset_contains(&warned, id) && sset_count(&warned) < 4096;
-    if (first) {
+    if (sset_contains(&warned, id)) {
+        warn = false;
+    } else if (sset_count(&warned) < 4096) {
         sset_add(&warned, id);
+        warn = true;
+    } else {
+        /* Bounded: past this many, warnings are only rate-limited. */
+        warn = !VLOG_DROP_WARN(&rl);
     }
     ovs_mutex_unlock(&mutex);
     free(id);
-    return first || !VLOG_DROP_WARN(&rl);
+    return warn;
 }
 
 /* Reads other_config:'key' of 'object' from 'cfg' as a number from 'min'

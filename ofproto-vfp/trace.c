@@ -241,8 +241,8 @@ check_flow_values(const char *flow_s)
         }
         if (!ok) {
             char *q = vfp_quote(value);
-            error = xasprintf("%s=%s: not a valid %s value (exact values "
-                              "only)", name, q, mf->name);
+            error = xasprintf("%s=%s: not a valid value (exact values "
+                              "only)", name, q);
             free(q);
         }
     }

@@ -156,7 +156,7 @@ parse_assignments(struct parse_ctx *ctx, const char *op, const char *args,
                     (src ? vfp_ht_set_nw_src : vfp_ht_set_nw_dst)(ht, d.ip4);
                 }
             }
-            if (!error && *n_dsts > 1) {
+            if (!error && n_dsts && *n_dsts > 1) {
                 bool v6 = (*dsts)[0].ipv6;
                 for (size_t j = 1; j < *n_dsts; j++) {
                     if ((*dsts)[j].ipv6 != v6) {

@@ -198,6 +198,7 @@ vfp_split_list(const char *s, char sep, const char *what, struct svec *parts)
     char *error = xasprintf("%s %s: %s", what, q, problem);
     free(q);
     svec_destroy(parts);
+    svec_init(parts);
     return error;
 }
 
@@ -240,6 +241,7 @@ vfp_split_words(const char *line, struct svec *words)
             vfp_put_quoted(&e, quote);
             ds_destroy(&word);
             svec_destroy(words);
+            svec_init(words);
             return ds_steal_cstr(&e);
         }
         svec_add_nocopy(words, ds_steal_cstr(&word));
