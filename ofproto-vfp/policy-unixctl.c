@@ -146,8 +146,8 @@ find_objects(const char *argv[], struct vfp_ofport **portp,
                 char *q_port = vfp_quote(argv[1]);
                 char *q_layer = vfp_quote(argv[2]);
                 char *q_group = vfp_quote(argv[3]);
-                error = xasprintf("layer %s of port %s has no group "
-                                        "%s", q_layer, q_port, q_group);
+                error = xasprintf("layer %s of port %s has no group %s",
+                                  q_layer, q_port, q_group);
                 free(q_port);
                 free(q_layer);
                 free(q_group);

@@ -131,7 +131,7 @@ vfp_normalize(const char *s, enum vfp_lex_mode mode, char **normalp)
     if (error) {
         return error;
     }
-    for (const char *p = s; *p; ) {
+    for (const char *p = s; *p;) {
         if (is_blank(*p)) {
             p++;
         } else if (is_punct(*p)) {
