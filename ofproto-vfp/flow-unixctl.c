@@ -149,8 +149,8 @@ dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
     if (argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
-        vfp_unixctl_reply(conn, xasprintf("port %s has no layer %s", argv[1],
-                                          argv[2]));
+        vfp_unixctl_reply(conn, vfp_no_such("port", argv[1], "layer",
+                                            argv[2]));
         return;
     }
 

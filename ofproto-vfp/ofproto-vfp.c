@@ -31,7 +31,9 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
+#include "sset.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 #include "vfp/port.h"
 
 VLOG_DEFINE_THIS_MODULE(ofproto_vfp);
@@ -399,6 +401,81 @@ port_reconfigured(struct ofport *port_ OVS_UNUSED,
 {
 }
 
+/* VFP's other_config keys (vfp-ctl(8), "CONFIGURATION").  An invalid value
+ * takes the documented default, never a wider one, and is logged once per
+ * object, key and value: not again on every reconfiguration. */
+static bool
+config_warn_once(const char *object, const char *key, const char *value)
+{
+    static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
+    static struct sset warned = SSET_INITIALIZER(&warned);
+    char *id = xasprintf("%s %s=%s", object, key, value);
+    bool warn;
+
+    ovs_mutex_lock(&mutex);
+    if (sset_contains(&warned, id)) {
+        warn = false;
+    } else if (sset_count(&warned) < 4096) {
+        sset_add(&warned, id);
+        warn = true;
+    } else {
+        /* Bounded: past this many, warnings are only rate-limited. */
+        warn = !VLOG_DROP_WARN(&rl);
+    }
+    ovs_mutex_unlock(&mutex);
+    free(id);
+    return warn;
+}
+
+/* Reads other_config:'key' of 'object' from 'cfg' as a number from 'min'
+ * to 'max' (vfp_parse_uint()'s grammar), or 'def' if absent or invalid. */
+static uint64_t
+config_get_uint(const struct smap *cfg, const char *object, const char *key,
+                uint64_t min, uint64_t max, uint64_t def)
+{
+    const char *s = smap_get(cfg, key);
+    uint64_t x;
+
+    if (!s) {
+        return def;
+    }
+    if (vfp_parse_uint(s, max, &x) && x >= min) {
+        return x;
+    }
+    if (config_warn_once(object, key, s)) {
+        char *q = vfp_quote(s);
+        VLOG_WARN("%s: other_config:%s=%s is not a number from %"PRIu64" to "
+                  "%"PRIu64"; using the default %"PRIu64, object, key, q, min,
+                  max, def);
+        free(q);
+    }
+    return def;
+}
+
+/* Reads other_config:'key' of 'object' from 'cfg' as "true" or "false", or
+ * 'def' if absent or invalid. */
+static bool
+config_get_bool(const struct smap *cfg, const char *object, const char *key,
+                bool def)
+{
+    const char *s = smap_get(cfg, key);
+
+    if (!s) {
+        return def;
+    } else if (!strcmp(s, "true")) {
+        return true;
+    } else if (!strcmp(s, "false")) {
+        return false;
+    }
+    if (config_warn_once(object, key, s)) {
+        char *q = vfp_quote(s);
+        VLOG_WARN("%s: other_config:%s=%s is not true or false; using the "
+                  "default %s", object, key, q, def ? "true" : "false");
+        free(q);
+    }
+    return def;
+}
+
 static int
 port_set_config(const struct ofport *port_, const struct smap *cfg)
 {
@@ -406,13 +483,18 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(port->up.ofproto);
     const char *mac_s = smap_get(cfg, "external_ids:attached-mac");
     struct eth_addr mac = eth_addr_zero;
-    bool uplink = smap_get_bool(cfg, "vfp-uplink", false);
+    char *object = xasprintf("%s: port %s", ofproto->up.name,
+                             netdev_get_name(port->up.netdev));
+    bool uplink = config_get_bool(cfg, object, "vfp-uplink", false);
 
-    if (mac_s && (!eth_addr_from_string(mac_s, &mac)
+    if (mac_s && (!vfp_parse_mac(mac_s, &mac)
                   || eth_addr_is_multicast(mac))) {
-        VLOG_WARN_RL(&rl, "%s: ignoring external_ids:attached-mac \"%s\" of "
-                     "port %s: not a unicast MAC address", ofproto->up.name,
-                     mac_s, netdev_get_name(port->up.netdev));
+        if (config_warn_once(object, "external_ids:attached-mac", mac_s)) {
+            char *q = vfp_quote(mac_s);
+            VLOG_WARN("%s: ignoring external_ids:attached-mac %s: not a "
+                      "unicast MAC address", object, q);
+            free(q);
+        }
         mac = eth_addr_zero;
     }
 
@@ -424,15 +506,11 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
     }
 
     /* VFP §9: state tracking stops at a number of connections per port. */
-    unsigned long long int limit = smap_get_ullong(cfg, "vfp-max-connections",
-                                                   VFP_CONN_LIMIT_DEFAULT);
-    if (limit > UINT32_MAX) {
-        VLOG_WARN_RL(&rl, "%s: vfp-max-connections %llu of port %s is more "
-                     "than %"PRIu32, ofproto->up.name, limit,
-                     netdev_get_name(port->up.netdev), UINT32_MAX);
-        limit = UINT32_MAX;
-    }
-    vfp_conns_set_limit(&port->vport->conns, limit);
+    vfp_conns_set_limit(&port->vport->conns,
+                        config_get_uint(cfg, object, "vfp-max-connections",
+                                        1, UINT32_MAX,
+                                        VFP_CONN_LIMIT_DEFAULT));
+    free(object);
 
     /* Datapath settings (e.g. pmd-rxq-affinity) work as on any bridge. */
     return dpif_port_set_config(ofproto->backer->dpif, port->odp_port, cfg);
@@ -462,19 +540,9 @@ set_other_config(struct ofproto *ofproto_, const struct smap *cfg)
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        const char *s = smap_get(cfg, keys[i].key);
-        unsigned long long int secs;
-
-        *keys[i].value = keys[i].def;
-        if (s) {
-            if (str_to_ullong(s, 10, &secs) && secs && secs <= 7 * 86400) {
-                *keys[i].value = secs * 1000;
-            } else {
-                VLOG_WARN_RL(&rl, "%s: ignoring other_config:%s=\"%s\": "
-                             "not a number of seconds from 1 to 604800",
-                             ofproto->up.name, keys[i].key, s);
-            }
-        }
+        *keys[i].value = 1000 * config_get_uint(cfg, ofproto->up.name,
+                                                keys[i].key, 1, 7 * 86400,
+                                                keys[i].def / 1000);
     }
 
     struct ofport *ofport;

@@ -177,6 +177,9 @@ void vfp_revalidate_wait(const struct vfp_backer *);
 struct json;
 struct unixctl_conn;
 void vfp_unixctl_init(void);
+char *vfp_no_such(const char *owner_type, const char *owner,
+                  const char *type, const char *name);
+void vfp_unixctl_reply_error(struct unixctl_conn *, const char *error);
 void vfp_unixctl_reply(struct unixctl_conn *, char *error);
 void vfp_unixctl_reply_json(struct unixctl_conn *, struct json *);
 struct vfp_ofport *vfp_ofport_find(const char *name, char **errorp);

@@ -33,6 +33,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vfp/counter.h"
@@ -73,8 +74,10 @@ parse_options(int argc, const char *argv[], const char *allowed,
         free(pattern);
         free(allowed_padded);
         if (!ok) {
-            char *error = xasprintf("\"%s\" is not an option here (options: "
-                                    "%s)", arg, allowed);
+            char *q = vfp_quote(arg);
+            char *error = xasprintf("%s is not an option here (options: %s)",
+                                    q, allowed);
+            free(q);
             free(key);
             return error;
         }
@@ -135,13 +138,20 @@ find_objects(const char *argv[], struct vfp_ofport **portp,
     if (layerp) {
         *layerp = vfp_port_find_layer(port->vport, argv[2]);
         if (!*layerp) {
-            return xasprintf("port %s has no layer %s", argv[1], argv[2]);
+            return vfp_no_such("port", argv[1], "layer", argv[2]);
         }
         if (groupp) {
             *groupp = vfp_layer_find_group(*layerp, argv[3]);
             if (!*groupp) {
-                return xasprintf("layer %s of port %s has no group %s",
-                                 argv[2], argv[1], argv[3]);
+                char *q_port = vfp_quote(argv[1]);
+                char *q_layer = vfp_quote(argv[2]);
+                char *q_group = vfp_quote(argv[3]);
+                error = xasprintf("layer %s of port %s has no group %s",
+                                  q_layer, q_port, q_group);
+                free(q_port);
+                free(q_layer);
+                free(q_group);
+                return error;
             }
         }
     }
@@ -377,7 +387,7 @@ build_rule(const struct vfp_port *port, const char *name, int argc,
 
         if (!o.stateful) {
             error = xstrdup("ttl= applies to stateful rules only");
-        } else if (!vfp_parse_uint(o.ttl, 10, 7 * 24 * 3600, &ttl) || !ttl) {
+        } else if (!vfp_parse_uint(o.ttl, 7 * 24 * 3600, &ttl) || !ttl) {
             error = xasprintf("ttl \"%s\" is not a number of seconds from 1 "
                               "to 604800", o.ttl);
         } else {
@@ -464,53 +474,13 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
     vfp_unixctl_reply(conn, error);
 }
 
-/* Splits 'line' into words at spaces, honoring double quotes (which are
- * removed), as a shell would for add-rule's arguments.  Returns the number
- * of words, or -1 for an unterminated quote. */
-static int
-split_words(const char *line, char ***wordsp)
-{
-    char **words = NULL;
-    int n = 0;
-    const char *p = line;
-
-    for (;;) {
-        while (*p == ' ' || *p == '\t') {
-            p++;
-        }
-        if (!*p) {
-            break;
-        }
-
-        struct ds word = DS_EMPTY_INITIALIZER;
-        bool quoted = false;
-        for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
-            if (*p == '"') {
-                quoted = !quoted;
-            } else {
-                ds_put_char(&word, *p);
-            }
-        }
-        words = xrealloc(words, (n + 1) * sizeof *words);
-        words[n++] = ds_steal_cstr(&word);
-        if (quoted) {
-            for (int i = 0; i < n; i++) {
-                free(words[i]);
-            }
-            free(words);
-            *wordsp = NULL;
-            return -1;
-        }
-    }
-    *wordsp = words;
-    return n;
-}
-
 /* vfp/replace-group PORT LAYER GROUP RULES
  *
  * Replaces the rules of GROUP by RULES, one per line as add-rule takes them
- * after the group ("RULE priority=N [match=...] action=... [terminating]");
- * blank lines and lines starting with '#' are skipped.  Atomic: handlers
+ * after the group ("RULE priority=N [match=...] action=... [terminating]"),
+ * optionally after the word "rule" (so that the rule lines of dump-rules
+ * can be fed back); blank lines and lines starting with '#' are skipped.
+ * Words are split as vfp_split_words() does.  Atomic: handlers
  * see either the old rules or the new ones, and any error (named with its
  * line) changes nothing. */
 static void
@@ -536,23 +506,33 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
 
     while (next && *next && !error) {
         char *line = next;
-        char **words;
-        int n;
+        struct svec words;
 
         next = strchr(line, '\n');
         if (next) {
             *next++ = '\0';
         }
         line_no++;
-        n = split_words(line, &words);
-        if (n < 0) {
-            error = xasprintf("line %d: unterminated quote", line_no);
+
+        char *e = vfp_split_words(line, &words);
+        if (e) {
+            error = xasprintf("line %d: %s", line_no, e);
+            free(e);
             break;
         }
-        if (n && words[0][0] != '#') {
+
+        /* "rule NAME OPTION..." as dump-rules prints it, or "NAME
+         * OPTION...": names have no '=', options have or are flags. */
+        size_t skip = (words.n >= 2 && !strcmp(words.names[0], "rule")
+                       && !strchr(words.names[1], '=')
+                       && strcmp(words.names[1], "terminating")
+                       && strcmp(words.names[1], "stateful"));
+        size_t n = words.n - skip;
+        char **w = words.names + skip;
+        if (n && w[0][0] != '#') {
             struct vfp_rule *rule;
-            char *e = build_rule(port->vport, words[0], n - 1,
-                                 (const char **) words + 1, &rule);
+            e = build_rule(port->vport, w[0], n - 1, (const char **) w + 1,
+                           &rule);
             if (!e) {
                 e = vfp_group_add_rule(new, rule);
                 if (e) {
@@ -564,10 +544,7 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
                 free(e);
             }
         }
-        for (int i = 0; i < n; i++) {
-            free(words[i]);
-        }
-        free(words);
+        svec_destroy(&words);
     }
     free(text);
 
@@ -597,8 +574,7 @@ del_rule(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     if (!error) {
         struct vfp_rule *rule = vfp_group_remove_rule(group, argv[4]);
         if (!rule) {
-            error = xasprintf("group %s of layer %s has no rule %s", argv[3],
-                              argv[2], argv[4]);
+            error = vfp_no_such("group", argv[3], "rule", argv[4]);
         } else {
             policy_changed(port, NULL, NULL, rule);
         }
@@ -696,7 +672,7 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
     char *error = find_objects(argv, &port, NULL, NULL);
 
     if (!error && argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
-        error = xasprintf("port %s has no layer %s", argv[1], argv[2]);
+        error = vfp_no_such("port", argv[1], "layer", argv[2]);
     }
     if (error) {
         vfp_unixctl_reply(conn, error);

@@ -55,7 +55,7 @@ find_resource(const char *argv[], const char *name,
     if (name) {
         *resp = vfp_port_find_resource((*portp)->vport, name);
         if (!*resp) {
-            return xasprintf("port %s has no resource %s", argv[1], name);
+            return vfp_no_such("port", argv[1], "resource", name);
         }
     }
     return NULL;
@@ -172,7 +172,7 @@ del_entry(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
         if (vfp_map_delete(res, &key)) {
             vfp_policy_commit(port);
         } else {
-            error = xasprintf("map %s has no entry %s", argv[2], argv[3]);
+            error = vfp_no_such("map", argv[2], "entry", argv[3]);
         }
     }
     vfp_unixctl_reply(conn, error);
@@ -238,7 +238,7 @@ events(struct unixctl_conn *conn, int argc, const char *argv[],
     uint64_t after;
     char *error;
 
-    if (!vfp_parse_uint(argv[1], 10, UINT64_MAX, &after)) {
+    if (!vfp_parse_uint(argv[1], UINT64_MAX, &after)) {
         vfp_unixctl_reply(conn, xasprintf("\"%s\" is not an event number", argv[1]));
         return;
     }

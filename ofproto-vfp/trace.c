@@ -23,6 +23,8 @@
 
 #include <config.h>
 
+#include <arpa/inet.h>
+
 #include "dpif.h"
 #include "flow.h"
 #include "odp-util.h"
@@ -31,6 +33,8 @@
 #include "ofproto-vfp/uf.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
 #include "unixctl.h"
@@ -38,6 +42,7 @@
 #include "util.h"
 #include "vfp/flow-table.h"
 #include "vfp/layer.h"
+#include "vfp/parse-util.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
 
@@ -182,6 +187,69 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     return trace.stages;
 }
 
+/* OVS's flow parser lets some values wrap ("nw_dst=999.1.1.1" is
+ * 231.1.1.1, "vlan_pcp=9" fits its byte): refuses every address and number
+ * in 'flow_s' that it would not represent exactly, so that trace never
+ * answers for another flow than the one asked about. */
+static char * OVS_WARN_UNUSED_RESULT
+check_flow_values(const char *flow_s)
+{
+    char *copy = xstrdup(flow_s);
+    char *string = copy;
+    char *name, *value;
+    char *error = NULL;
+
+    while (!error && ofputil_parse_key_value(&string, &name, &value)) {
+        const struct mf_field *mf = mf_from_name(name);
+        union {
+            struct in_addr a4;
+            struct in6_addr a6;
+            struct eth_addr mac;
+        } u;
+        uint64_t x;
+        bool ok = true;
+
+        if (!mf || !*value) {
+            continue;
+        }
+        switch (mf->string) {
+        case MFS_IPV4:
+            ok = inet_pton(AF_INET, value, &u.a4) == 1;
+            break;
+        case MFS_IPV6:
+            ok = inet_pton(AF_INET6, value, &u.a6) == 1;
+            break;
+        case MFS_ETHERNET:
+            ok = vfp_parse_mac(value, &u.mac);
+            break;
+        case MFS_DECIMAL:
+        case MFS_HEXADECIMAL:
+            ok = (mf->n_bits > 64
+                  || vfp_parse_uint(value, (mf->n_bits == 64 ? UINT64_MAX
+                                            : (UINT64_C(1) << mf->n_bits) - 1),
+                                    &x));
+            break;
+        case MFS_CT_STATE:
+        case MFS_OFP_PORT:
+        case MFS_OFP_PORT_OXM:
+        case MFS_FRAG:
+        case MFS_TNL_FLAGS:
+        case MFS_TCP_FLAGS:
+        case MFS_PACKET_TYPE:
+        default:
+            break;
+        }
+        if (!ok) {
+            char *q = vfp_quote(value);
+            error = xasprintf("%s=%s: not a valid value (exact values "
+                              "only)", name, q);
+            free(q);
+        }
+    }
+    free(copy);
+    return error;
+}
+
 /* vfp/trace PORT in|out FLOW */
 static void
 trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
@@ -198,7 +266,10 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = xasprintf("direction \"%s\" is not in or out", argv[2]);
         goto error;
     }
-    error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+    error = check_flow_values(argv[3]);
+    if (!error) {
+        error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+    }
     if (error) {
         char *msg = xasprintf("flow \"%s\": %s", argv[3], error);
         free(error);
@@ -266,7 +337,7 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     return;
 
 error:
-    unixctl_command_reply_error(conn, error);
+    vfp_unixctl_reply_error(conn, error);
     free(error);
 }
 

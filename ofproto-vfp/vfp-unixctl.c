@@ -35,7 +35,34 @@
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 #include "vfp/port.h"
+
+/* Replies 'error' to a command, made safe to print: any byte that is not
+ * printable ASCII escaped, and cut after VFP_ERROR_MAX bytes (a message may
+ * quote whatever the user sent). */
+#define VFP_ERROR_MAX 1024
+void
+vfp_unixctl_reply_error(struct unixctl_conn *conn, const char *error)
+{
+    size_t len = strlen(error);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < len && i < VFP_ERROR_MAX; i++) {
+        unsigned char c = error[i];
+
+        if (c < 0x20 || c >= 0x7f) {
+            ds_put_format(&ds, "\\x%02x", c);
+        } else {
+            ds_put_char(&ds, c);
+        }
+    }
+    if (len > VFP_ERROR_MAX) {
+        ds_put_format(&ds, "... (%"PRIuSIZE" bytes)", len);
+    }
+    unixctl_command_reply_error(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
 
 /* Replies to a command that changes something: "{}", or 'error' (which it
  * frees) if nonnull. */
@@ -43,7 +70,7 @@ void
 vfp_unixctl_reply(struct unixctl_conn *conn, char *error)
 {
     if (error) {
-        unixctl_command_reply_error(conn, error);
+        vfp_unixctl_reply_error(conn, error);
         free(error);
     } else {
         unixctl_command_reply(conn, "{}");
@@ -60,6 +87,20 @@ vfp_unixctl_reply_json(struct unixctl_conn *conn, struct json *json)
     json_destroy(json);
 }
 
+/* An error "OWNER_TYPE "OWNER" has no TYPE "NAME"", names quoted. */
+char *
+vfp_no_such(const char *owner_type, const char *owner, const char *type,
+        const char *name)
+{
+    char *q_owner = vfp_quote(owner);
+    char *q_name = vfp_quote(name);
+    char *error = xasprintf("%s %s has no %s %s", owner_type, q_owner, type,
+                            q_name);
+    free(q_owner);
+    free(q_name);
+    return error;
+}
+
 /* Explains why 'name' is not a VFP bridge, for an error reply. */
 static char *
 not_a_vfp_bridge(const char *name)
@@ -71,7 +112,7 @@ not_a_vfp_bridge(const char *name)
             ? xasprintf("bridge %s is not a VFP bridge (datapath_type=%s); "
                         "VFP bridges have datapath_type=vfp-netdev or "
                         "vfp-system", name, ofproto->type)
-            : xasprintf("no bridge named %s", name));
+            : xasprintf("no bridge named \"%s\"", name));
 }
 
 /* Finds the port named 'name' on any VFP bridge.  On failure, returns NULL
@@ -108,9 +149,11 @@ vfp_ofport_find(const char *name, char **errorp)
 
             if (!error && other && other->ofproto_class != &ofproto_vfp_class
                 && !ofproto_port_query_by_name(other, name, &op)) {
+                char *q = vfp_quote(name);
                 error = xasprintf("port %s is on bridge %s, which is not a "
                                   "VFP bridge (datapath_type=%s)",
-                                  name, br_name, other->type);
+                                  q, br_name, other->type);
+                free(q);
                 ofproto_port_destroy(&op);
             }
         }
@@ -118,8 +161,12 @@ vfp_ofport_find(const char *name, char **errorp)
     }
     sset_destroy(&types);
 
-    *errorp = error ? error : xasprintf("no port named %s on any VFP bridge",
-                                        name);
+    if (!error) {
+        char *q = vfp_quote(name);
+        error = xasprintf("no port named %s on any VFP bridge", q);
+        free(q);
+    }
+    *errorp = error;
     return NULL;
 }
 
@@ -238,7 +285,7 @@ vfp_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
         ofproto = ofproto_vfp_lookup(argv[1]);
         if (!ofproto) {
             char *error = not_a_vfp_bridge(argv[1]);
-            unixctl_command_reply_error(conn, error);
+            vfp_unixctl_reply_error(conn, error);
             free(error);
             json_destroy(bridges);
             json_destroy(datapaths);

@@ -1,6 +1,6 @@
 bin_PROGRAMS += utilities/vfp-ctl
 utilities_vfp_ctl_SOURCES = utilities/vfp-ctl.c
-utilities_vfp_ctl_LDADD = $(OVS_LIBOPENVSWITCH)
+utilities_vfp_ctl_LDADD = vfp/libvfp.la $(OVS_LIBOPENVSWITCH)
 man_MANS += utilities/vfp-ctl.8
 EXTRA_DIST += \
 	utilities/vfp-ctl.8 \

@@ -27,6 +27,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -44,6 +45,7 @@
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+#include "vfp/parse-util.h"
 
 enum output_format { FORMAT_TABLE, FORMAT_JSON };
 
@@ -196,6 +198,7 @@ parse_options(int argc, char *argv[])
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+    uint64_t secs;
 
     for (;;) {
         int c = getopt_long(argc, argv, short_options, long_options, NULL);
@@ -225,11 +228,12 @@ parse_options(int argc, char *argv[])
             break;
 
         case 'T':
-            if (!str_to_int(optarg, 10, &timeout) || timeout <= 0) {
+            if (!vfp_parse_uint(optarg, INT_MAX, &secs) || !secs) {
                 free(short_options);
                 return xasprintf("--timeout \"%s\" is not a positive "
                                  "number of seconds", optarg);
             }
+            timeout = secs;
             break;
 
         case 'h':
@@ -688,15 +692,15 @@ monitor(struct jsonrpc *client, int n_args, char *args[])
     char *after = xstrdup("18446744073709551615");   /* From now on. */
 
     for (int i = 0; i < n_args; i++) {
-        unsigned long long int since;
+        uint64_t since;
 
         if (!strncmp(args[i], "since=", 6)) {
-            if (!str_to_ullong(args[i] + 6, 10, &since) || !since) {
+            if (!vfp_parse_uint(args[i] + 6, UINT64_MAX, &since) || !since) {
                 ovs_fatal(0, "\"%s\" is not since=N with N an event number "
                           "from 1", args[i]);
             }
             free(after);
-            after = xasprintf("%llu", since - 1);
+            after = xasprintf("%"PRIu64, since - 1);
         } else if (!port) {
             port = args[i];
         } else {
@@ -878,8 +882,16 @@ main(int argc, char *argv[])
             ovs_error(errno, "cannot read \"%s\"", file_name);
             exit(EXIT_FAILURE);
         }
-        int c;
+        /* A NUL would end the string that is sent: refuse it rather than
+         * send part of the file. */
+        int c, line = 1;
         while ((c = getc(file)) != EOF) {
+            if (!c) {
+                ovs_error(0, "\"%s\": line %d: NUL byte (the file must be "
+                          "text)", file_name, line);
+                exit(EXIT_FAILURE);
+            }
+            line += c == '\n';
             ds_put_char(&ds, c);
         }
         if (ferror(file)) {

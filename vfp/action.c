@@ -25,6 +25,7 @@
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "svec.h"
 #include "util.h"
 #include "vfp/event.h"
 #include "vfp/parse-util.h"
@@ -32,41 +33,22 @@
 #include "vfp/resource.h"
 #include "vfp/tuple.h"
 
-/* Splits 's' at top-level commas (outside parentheses) into a malloc'd
- * array of malloc'd strings. */
-static char **
-split_top_level(const char *s, size_t *n)
-{
-    char **parts = NULL;
-    int depth = 0;
-    const char *start = s;
+/* What the operations of one action parsed so far do, to refuse
+ * contradictions between them. */
+struct parse_ctx {
+    unsigned int fields_set;    /* FIELD_* set by set() and nat(). */
+    int vlan_pushes, vlan_pops; /* Net, as vfp_ht_pop_vlan() counts. */
+    int n_allow, n_block, n_tunnel;
+};
 
-    *n = 0;
-    for (const char *p = s; ; p++) {
-        if (*p == '(') {
-            depth++;
-        } else if (*p == ')') {
-            depth--;
-        } else if ((*p == ',' && !depth) || !*p) {
-            parts = xrealloc(parts, (*n + 1) * sizeof *parts);
-            parts[(*n)++] = xmemdup0(start, p - start);
-            start = p + 1;
-            if (!*p) {
-                break;
-            }
-        }
-    }
-    return parts;
-}
-
-static void
-free_parts(char **parts, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(parts[i]);
-    }
-    free(parts);
-}
+enum {
+    FIELD_SRC_MAC = 1 << 0,
+    FIELD_DST_MAC = 1 << 1,
+    FIELD_SRC_IP = 1 << 2,
+    FIELD_DST_IP = 1 << 3,
+    FIELD_SRC_PORT = 1 << 4,
+    FIELD_DST_PORT = 1 << 5,
+};
 
 /* If 'op' is "NAME(ARGS)", returns a malloc'd copy of ARGS; else NULL. */
 static char *
@@ -87,7 +69,7 @@ parse_port(const char *op, const char *key, const char *value, ovs_be16 *port)
 {
     uint64_t x;
 
-    if (!vfp_parse_uint(value, 10, UINT16_MAX, &x)) {
+    if (!vfp_parse_uint(value, UINT16_MAX, &x)) {
         return xasprintf("%s: %s \"%s\" is not a port number (0-65535)",
                          op, key, value);
     }
@@ -95,61 +77,76 @@ parse_port(const char *op, const char *key, const char *value, ovs_be16 *port)
     return NULL;
 }
 
+/* Records that 'op' sets 'field' (named 'key'); an error if the action
+ * sets it already. */
+static char * OVS_WARN_UNUSED_RESULT
+note_field(struct parse_ctx *ctx, const char *op, const char *key,
+           unsigned int field)
+{
+    if (ctx->fields_set & field) {
+        return xasprintf("%s: %s is set twice in this action", op, key);
+    }
+    ctx->fields_set |= field;
+    return NULL;
+}
+
 /* Parses "KEY=VALUE,..." of set(...) or nat(...) into 'ht'; for nat,
  * "dst-ip" may list addresses separated by '|', stored in '*dsts'. */
 static char * OVS_WARN_UNUSED_RESULT
-parse_assignments(const char *op, const char *args, bool is_nat,
-                  struct vfp_ht *ht, struct vfp_nat_dst **dsts,
+parse_assignments(struct parse_ctx *ctx, const char *op, const char *args,
+                  bool is_nat, struct vfp_ht *ht, struct vfp_nat_dst **dsts,
                   size_t *n_dsts, char **range)
 {
-    size_t n;
-    char **kvs = split_top_level(args, &n);
-    char *error = NULL;
+    struct svec kvs;
+    char *error = vfp_split_list(args, ',', op, &kvs);
 
-    for (size_t i = 0; i < n && !error; i++) {
-        char *eq = strchr(kvs[i], '=');
-        if (!eq || eq == kvs[i] || !eq[1]) {
-            error = xasprintf("%s: \"%s\" is not KEY=VALUE", op, kvs[i]);
+    for (size_t i = 0; !error && i < kvs.n; i++) {
+        char *eq = strchr(kvs.names[i], '=');
+        if (!eq || eq == kvs.names[i] || !eq[1]) {
+            error = xasprintf("%s: \"%s\" is not KEY=VALUE", op,
+                              kvs.names[i]);
             break;
         }
         *eq = '\0';
-        const char *key = kvs[i], *value = eq + 1;
+        const char *key = kvs.names[i], *value = eq + 1;
 
         if (!is_nat && (!strcmp(key, "src-mac") || !strcmp(key, "dst-mac"))) {
             struct eth_addr mac;
-            if (!eth_addr_from_string(value, &mac)) {
+            if (!vfp_parse_mac(value, &mac)) {
                 error = xasprintf("%s: %s \"%s\" is not a MAC address", op,
                                   key, value);
             } else if (key[0] == 's') {
+                error = note_field(ctx, op, key, FIELD_SRC_MAC);
                 vfp_ht_set_dl_src(ht, mac);
             } else {
+                error = note_field(ctx, op, key, FIELD_DST_MAC);
                 vfp_ht_set_dl_dst(ht, mac);
             }
         } else if (!strcmp(key, "src-ip") || !strcmp(key, "dst-ip")) {
             bool src = key[0] == 's';
-            size_t n_ips;
-            char *ips_s = xstrdup(value);
-            for (char *c = ips_s; *c; c++) {
-                if (*c == '|') {
-                    *c = ',';
-                }
+            struct svec ips;
+
+            error = vfp_split_list(value, '|', key, &ips);
+            if (error) {
+                break;
             }
-            char **ips = split_top_level(ips_s, &n_ips);
-            free(ips_s);
-            if (n_ips > 1 && !(is_nat && !src)) {
+            error = note_field(ctx, op, key, src ? FIELD_SRC_IP
+                                                 : FIELD_DST_IP);
+            if (!error && ips.n > 1 && !(is_nat && !src)) {
                 error = xasprintf("%s: %s takes one address (only nat's "
                                   "dst-ip takes a list)", op, key);
             }
-            for (size_t j = 0; j < n_ips && !error; j++) {
-                struct vfp_nat_dst d = { .ipv6 = strchr(ips[j], ':') };
-                struct in_addr a4;
-                bool ok = (d.ipv6 ? ipv6_parse(ips[j], &d.ip6)
-                           : inet_pton(AF_INET, ips[j], &a4) == 1);
+            for (size_t j = 0; j < ips.n && !error; j++) {
+                const char *ip = ips.names[j];
+                struct vfp_nat_dst d = { .ipv6 = strchr(ip, ':') != NULL };
+                struct in_addr a4 = { 0 };
+                bool ok = (d.ipv6 ? ipv6_parse(ip, &d.ip6)
+                           : inet_pton(AF_INET, ip, &a4) == 1);
                 d.ip4 = a4.s_addr;
                 if (!ok) {
                     error = xasprintf("%s: %s \"%s\" is not an IP address",
-                                      op, key, ips[j]);
-                } else if (n_ips > 1 || (is_nat && !src)) {
+                                      op, key, ip);
+                } else if (ips.n > 1 || (is_nat && !src)) {
                     *dsts = xrealloc(*dsts, (*n_dsts + 1) * sizeof **dsts);
                     (*dsts)[(*n_dsts)++] = d;
                 } else if (d.ipv6) {
@@ -159,13 +156,24 @@ parse_assignments(const char *op, const char *args, bool is_nat,
                     (src ? vfp_ht_set_nw_src : vfp_ht_set_nw_dst)(ht, d.ip4);
                 }
             }
-            free_parts(ips, n_ips);
+            if (!error && n_dsts && *n_dsts > 1) {
+                bool v6 = (*dsts)[0].ipv6;
+                for (size_t j = 1; j < *n_dsts; j++) {
+                    if ((*dsts)[j].ipv6 != v6) {
+                        error = xasprintf("%s: %s mixes IPv4 and IPv6 "
+                                          "addresses", op, key);
+                        break;
+                    }
+                }
+            }
+            svec_destroy(&ips);
         } else if (is_nat && !strcmp(key, "src-port")
                    && !strncmp(value, "range:", 6)) {
             if (!value[6]) {
                 error = xasprintf("%s: src-port=range:NAME needs the name "
                                   "of a range resource", op);
             } else {
+                error = note_field(ctx, op, key, FIELD_SRC_PORT);
                 free(*range);
                 *range = xstrdup(value + 6);
             }
@@ -173,8 +181,10 @@ parse_assignments(const char *op, const char *args, bool is_nat,
             ovs_be16 port = 0;
             error = parse_port(op, key, value, &port);
             if (!error) {
-                (key[0] == 's' ? vfp_ht_set_tp_src : vfp_ht_set_tp_dst)(
-                    ht, port);
+                bool src = key[0] == 's';
+                error = note_field(ctx, op, key, src ? FIELD_SRC_PORT
+                                                     : FIELD_DST_PORT);
+                (src ? vfp_ht_set_tp_src : vfp_ht_set_tp_dst)(ht, port);
             }
         } else {
             error = xasprintf("%s: \"%s\" is not a field it can set (%s)",
@@ -184,36 +194,45 @@ parse_assignments(const char *op, const char *args, bool is_nat,
                                 "src-port, dst-port");
         }
     }
-    free_parts(kvs, n);
+    svec_destroy(&kvs);
     return error;
 }
 
 static char * OVS_WARN_UNUSED_RESULT
-parse_vlan(const char *op, const char *args, struct vfp_ht *ht)
+parse_vlan(struct parse_ctx *ctx, const char *op, const char *args,
+           struct vfp_ht *ht)
 {
-    size_t n;
-    char **parts = split_top_level(args, &n);
-    char *error = NULL;
+    struct svec parts;
+    char *error = vfp_split_list(args, ',', op, &parts);
     uint64_t vid = 0, pcp = 0;
+    bool have_pcp = false;
 
-    if (!vfp_parse_uint(parts[0], 10, VLAN_VID_MASK, &vid)) {
-        error = xasprintf("%s: VLAN ID \"%s\" is not a number from 0 to "
-                          "4095", op, parts[0]);
+    if (error) {
+        return error;
     }
-    for (size_t i = 1; i < n && !error; i++) {
-        if (strncmp(parts[i], "pcp=", 4)) {
-            error = xasprintf("%s: \"%s\" is not pcp=N", op, parts[i]);
-            break;
-        }
-        if (!vfp_parse_uint(parts[i] + 4, 10, 7, &pcp)) {
+    if (!vfp_parse_uint(parts.names[0], VLAN_VID_MASK, &vid)) {
+        error = xasprintf("%s: VLAN ID \"%s\" is not a number from 0 to "
+                          "4095", op, parts.names[0]);
+    }
+    for (size_t i = 1; i < parts.n && !error; i++) {
+        if (strncmp(parts.names[i], "pcp=", 4)) {
+            error = xasprintf("%s: \"%s\" is not pcp=N", op, parts.names[i]);
+        } else if (have_pcp) {
+            error = xasprintf("%s: pcp given twice", op);
+        } else if (!vfp_parse_uint(parts.names[i] + 4, 7, &pcp)) {
             error = xasprintf("%s: \"%s\": PCP is from 0 to 7", op,
-                              parts[i]);
+                              parts.names[i]);
         }
+        have_pcp = true;
+    }
+    if (!error && ++ctx->vlan_pushes > VFP_HT_MAX_VLAN_PUSHES) {
+        error = xasprintf("%s: an action pushes at most %d VLAN tags", op,
+                          VFP_HT_MAX_VLAN_PUSHES);
     }
     if (!error) {
         vfp_ht_push_vlan(ht, htons(vid | (pcp << VLAN_PCP_SHIFT)));
     }
-    free_parts(parts, n);
+    svec_destroy(&parts);
     return error;
 }
 
@@ -225,71 +244,82 @@ static char * OVS_WARN_UNUSED_RESULT
 parse_encap(const char *op, const char *args, struct vfp_ht *ht, char **map,
             int *havep)
 {
-    size_t n;
-    char **parts = split_top_level(args, &n);
+    struct svec parts;
     struct vfp_encap *e = &ht->encap;
-    char *error = NULL;
-    enum { KEY = 1, SRC_IP = 2, DST_IP = 4, SRC_MAC = 8, DST_MAC = 16 };
+    char *error = vfp_split_list(args, ',', op, &parts);
+    enum { KEY = 1, SRC_IP = 2, DST_IP = 4, SRC_MAC = 8, DST_MAC = 16,
+           MAP = 32 };
     int have = 0;
 
+    if (error) {
+        return error;
+    }
     memset(e, 0, sizeof *e);
-    if (!strcmp(parts[0], "vxlan")) {
+    if (!strcmp(parts.names[0], "vxlan")) {
         e->type = VFP_ENCAP_VXLAN;
-    } else if (!strcmp(parts[0], "gre") || !strcmp(parts[0], "nvgre")) {
+    } else if (!strcmp(parts.names[0], "gre")
+               || !strcmp(parts.names[0], "nvgre")) {
         e->type = VFP_ENCAP_GRE;
     } else {
         error = xasprintf("%s: \"%s\" is not an encapsulation (vxlan, "
-                          "nvgre, gre)", op, parts[0]);
+                          "nvgre, gre)", op, parts.names[0]);
     }
-    for (size_t i = 1; i < n && !error; i++) {
-        char *eq = strchr(parts[i], '=');
+    for (size_t i = 1; i < parts.n && !error; i++) {
+        char *name = parts.names[i];
+        char *eq = strchr(name, '=');
         const char *value = eq ? eq + 1 : "";
+        int bit = 0;
+
         if (eq) {
             *eq = '\0';
         }
-        if (!strcmp(parts[i], "key") || !strcmp(parts[i], "vni")) {
+        if (!strcmp(name, "key") || !strcmp(name, "vni")) {
             uint64_t max = e->type == VFP_ENCAP_VXLAN ? 0xffffff : UINT32_MAX;
             uint64_t key = 0;
-            if (!vfp_parse_uint(value, 0, max, &key)) {
+            if (!vfp_parse_uint(value, max, &key)) {
                 error = xasprintf("%s: key \"%s\" is not a number from 0 to "
                                   "%"PRIu64, op, value, max);
             }
             e->key = htonll(key);
-            have |= KEY;
-        } else if (!strcmp(parts[i], "src-ip")
-                   || !strcmp(parts[i], "dst-ip")) {
+            bit = KEY;
+        } else if (!strcmp(name, "src-ip") || !strcmp(name, "dst-ip")) {
             struct in_addr a;
             if (inet_pton(AF_INET, value, &a) != 1) {
                 error = xasprintf("%s: %s \"%s\" is not an IPv4 address",
-                                  op, parts[i], value);
-            } else if (parts[i][0] == 's') {
+                                  op, name, value);
+            } else if (name[0] == 's') {
                 e->ip_src = a.s_addr;
-                have |= SRC_IP;
+                bit = SRC_IP;
             } else {
                 e->ip_dst = a.s_addr;
-                have |= DST_IP;
+                bit = DST_IP;
             }
-        } else if (!strcmp(parts[i], "src-mac")
-                   || !strcmp(parts[i], "dst-mac")) {
+        } else if (!strcmp(name, "src-mac") || !strcmp(name, "dst-mac")) {
             struct eth_addr mac;
-            if (!eth_addr_from_string(value, &mac)) {
+            if (!vfp_parse_mac(value, &mac)) {
                 error = xasprintf("%s: %s \"%s\" is not a MAC address", op,
-                                  parts[i], value);
-            } else if (parts[i][0] == 's') {
+                                  name, value);
+            } else if (name[0] == 's') {
                 e->eth_src = mac;
-                have |= SRC_MAC;
+                bit = SRC_MAC;
             } else {
                 e->eth_dst = mac;
-                have |= DST_MAC;
+                bit = DST_MAC;
             }
-        } else if (!strcmp(parts[i], "map") && *value) {
-            free(*map);
-            *map = xstrdup(value);
+        } else if (!strcmp(name, "map") && *value) {
+            if (!(have & MAP)) {
+                *map = xstrdup(value);
+            }
+            bit = MAP;
         } else {
             error = xasprintf("%s: \"%s\" is not a parameter of encap (key, "
                               "src-ip, dst-ip, src-mac, dst-mac, map)", op,
-                              parts[i]);
+                              name);
         }
+        if (!error && (have & bit)) {
+            error = xasprintf("%s: %s given twice", op, name);
+        }
+        have |= bit;
     }
     if (!error && *map) {
         if ((have & (SRC_IP | SRC_MAC)) != (SRC_IP | SRC_MAC)) {
@@ -307,7 +337,7 @@ parse_encap(const char *op, const char *args, struct vfp_ht *ht, char **map,
     if (!error) {
         ht->tunnel_op = VFP_TUNNEL_PUSH;
     }
-    free_parts(parts, n);
+    svec_destroy(&parts);
     return error;
 }
 
@@ -328,7 +358,7 @@ valid_counter_name(const char *s)
 }
 
 static char * OVS_WARN_UNUSED_RESULT
-parse_op(const char *s, struct vfp_action *action)
+parse_op(struct parse_ctx *ctx, const char *s, struct vfp_action *action)
 {
     struct vfp_op op = { .type = VFP_OP_HT };
     char *error = NULL;
@@ -337,9 +367,21 @@ parse_op(const char *s, struct vfp_action *action)
     vfp_ht_init(&op.ht);
     if (!strcmp(s, "allow")) {
         /* Identity. */
+        if (ctx->n_allow++) {
+            return xstrdup("allow: given twice");
+        }
     } else if (!strcmp(s, "block")) {
         op.ht.drop = true;
+        if (ctx->n_block++) {
+            return xstrdup("block: given twice");
+        }
     } else if (!strcmp(s, "pop-vlan")) {
+        if (ctx->vlan_pushes) {
+            ctx->vlan_pushes--;
+        } else if (++ctx->vlan_pops > FLOW_MAX_VLAN_HEADERS) {
+            return xasprintf("pop-vlan: an action pops at most %d VLAN "
+                             "tags", FLOW_MAX_VLAN_HEADERS);
+        }
         vfp_ht_pop_vlan(&op.ht);
     } else if (!strcmp(s, "decap")) {
         op.ht.tunnel_op = VFP_TUNNEL_POP;
@@ -350,12 +392,13 @@ parse_op(const char *s, struct vfp_action *action)
             op.type = VFP_OP_ENCAP_MAP;
         }
     } else if ((args = op_args(s, "set"))) {
-        error = parse_assignments(s, args, false, &op.ht, NULL, NULL, NULL);
+        error = parse_assignments(ctx, s, args, false, &op.ht, NULL, NULL,
+                                  NULL);
         free(args);
     } else if ((args = op_args(s, "nat"))) {
         char *range = NULL;
 
-        error = parse_assignments(s, args, true, &op.ht, &op.dsts,
+        error = parse_assignments(ctx, s, args, true, &op.ht, &op.dsts,
                                   &op.n_dsts, &range);
         free(args);
         if (!error && range) {
@@ -383,7 +426,7 @@ parse_op(const char *s, struct vfp_action *action)
             action->ops[action->n_ops - 1].n_dsts = 0;
         }
     } else if ((args = op_args(s, "push-vlan"))) {
-        error = parse_vlan(s, args, &op.ht);
+        error = parse_vlan(ctx, s, args, &op.ht);
         free(args);
     } else if ((args = op_args(s, "count"))) {
         if (action->counter) {
@@ -396,16 +439,20 @@ parse_op(const char *s, struct vfp_action *action)
         }
         free(args);
         return error;
-    } else if (!*s) {
-        return xstrdup("empty action (use allow, block, set(...), nat(...), "
-                       "push-vlan(...), pop-vlan, encap(...), decap, "
-                       "count(...))");
     } else {
-        return xasprintf("\"%s\" is not an action (use allow, block, "
-                         "set(...), nat(...), push-vlan(...), pop-vlan, "
-                         "encap(...), decap, count(...))", s);
+        char *q = vfp_quote(s);
+        error = xasprintf("%s is not an action (use allow, block, set(...), "
+                          "nat(...), push-vlan(...), pop-vlan, encap(...), "
+                          "decap, count(...))", q);
+        free(q);
+        return error;
     }
 
+    if (!error && op.ht.tunnel_op != VFP_TUNNEL_KEEP && ctx->n_tunnel++) {
+        /* The outer header is one level: a second encap or decap would
+         * silently undo the first. */
+        error = xasprintf("%s: at most one encap or decap per action", s);
+    }
     if (error) {
         free(op.dsts);
         free(op.resource);
@@ -422,28 +469,36 @@ parse_op(const char *s, struct vfp_action *action)
 char *
 vfp_action_parse(const char *string, struct vfp_action *action)
 {
-    struct ds compact = DS_EMPTY_INITIALIZER;
-    char *error = NULL;
+    struct parse_ctx ctx = { 0 };
+    struct svec ops;
+    char *compact;
+    char *error;
 
     memset(action, 0, sizeof *action);
-    for (const char *p = string; *p; p++) {
-        if (!isspace((unsigned char) *p)) {
-            ds_put_char(&compact, *p);
-        }
-    }
-
-    size_t n;
-    char **ops = split_top_level(ds_cstr(&compact), &n);
-    for (size_t i = 0; i < n && !error; i++) {
-        error = parse_op(ops[i], action);
-    }
-    free_parts(ops, n);
-
+    error = vfp_normalize(string, VFP_LEX_ONE_WORD, &compact);
     if (error) {
-        ds_destroy(&compact);
+        return error;
+    }
+    error = vfp_split_list(compact, ',', "action", &ops);
+    if (error) {
+        free(compact);
+        return error;
+    }
+    for (size_t i = 0; i < ops.n && !error; i++) {
+        error = parse_op(&ctx, ops.names[i], action);
+    }
+    svec_destroy(&ops);
+
+    if (!error && ctx.n_block && (ctx.n_allow || action->n_ops > 1)) {
+        /* A drop ends the packet: anything else would be meaningless. */
+        error = xasprintf("\"%s\": block drops the packet and takes no "
+                          "other operation than count()", compact);
+    }
+    if (error) {
+        free(compact);
         vfp_action_destroy(action);
     } else {
-        action->string = ds_steal_cstr(&compact);
+        action->string = compact;
     }
     return error;
 }

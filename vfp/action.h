@@ -95,7 +95,7 @@ struct vfp_action {
     struct vfp_op *ops;
     size_t n_ops;
     char *counter;              /* count(NAME), or NULL. */
-    char *string;               /* As given, without spaces. */
+    char *string;               /* As given, without blanks. */
 };
 
 char *vfp_action_parse(const char *, struct vfp_action *)

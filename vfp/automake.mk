@@ -18,6 +18,7 @@ vfp_libvfp_la_SOURCES = \
 	vfp/ht.h \
 	vfp/layer.c \
 	vfp/layer.h \
+	vfp/parse-util.c \
 	vfp/parse-util.h \
 	vfp/port.c \
 	vfp/port.h \

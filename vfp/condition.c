@@ -24,6 +24,7 @@
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
+#include "svec.h"
 #include "util.h"
 #include "vfp/parse-util.h"
 
@@ -126,7 +127,7 @@ parse_ip4_cidr(const char *s, ovs_be32 *ip, unsigned int *plen)
     *plen = 32;
     if (ok && slash) {
         uint64_t n = 0;
-        ok = vfp_parse_uint(slash + 1, 10, 32, &n);
+        ok = vfp_parse_uint(slash + 1, 32, &n);
         *plen = n;
     }
     return ok;
@@ -145,7 +146,7 @@ parse_int(const struct field_info *f, const char *s, uint64_t *value)
         }
     }
 
-    if (!vfp_parse_uint(s, 0, max_of_bits(f->bits), value)) {
+    if (!vfp_parse_uint(s, max_of_bits(f->bits), value)) {
         return xasprintf("%s: \"%s\" is not a number from 0 to %"PRIu64"%s",
                          f->name, s, max_of_bits(f->bits),
                          (f == &fields[VFP_FIELD_PROTO]
@@ -164,7 +165,7 @@ parse_value(const struct field_info *f, const char *s, struct vfp_value *v)
     v->form = VFP_VALUE_SINGLE;
 
     if (f->kind == KIND_MAC) {
-        if (!eth_addr_from_string(s, &v->mac)) {
+        if (!vfp_parse_mac(s, &v->mac)) {
             return xasprintf("%s: \"%s\" is not a MAC address", f->name, s);
         }
         return NULL;
@@ -238,11 +239,82 @@ parse_value(const struct field_info *f, const char *s, struct vfp_value *v)
     return NULL;
 }
 
+static void format_value(const struct field_info *, const struct vfp_value *,
+                         struct ds *);
+
 static int
 compare_conditions(const void *a_, const void *b_)
 {
     const struct vfp_condition *a = a_, *b = b_;
     return (int) a->field - (int) b->field;
+}
+
+static void
+count_match(const struct match *m OVS_UNUSED, void *aux OVS_UNUSED)
+{
+}
+
+static void
+format_condition(const struct vfp_condition *c, struct ds *s)
+{
+    const struct field_info *f = &fields[c->field];
+
+    ds_put_format(s, "%s=", f->name);
+    for (size_t j = 0; j < c->n_values; j++) {
+        if (j) {
+            ds_put_char(s, ',');
+        }
+        format_value(f, &c->values[j], s);
+    }
+}
+
+/* Refuses conditions that contradict each other (VFP rules mean what they
+ * say): every value of every condition must be able to match together with
+ * each other condition ("proto=icmp dst-port=80", "eth-type=0x0806
+ * proto=tcp", an IPv4 src-ip with an IPv6 dst-ip), and the whole must match
+ * some packet. */
+static char * OVS_WARN_UNUSED_RESULT
+check_contradictions(const struct vfp_conditions *conds)
+{
+    for (size_t i = 0; i < conds->n; i++) {
+        const struct vfp_condition *a = &conds->conds[i];
+
+        for (size_t j = 0; j < a->n_values; j++) {
+            struct vfp_condition one = *a;
+
+            one.values = &a->values[j];
+            one.n_values = 1;
+            for (size_t k = 0; k < conds->n; k++) {
+                struct vfp_condition pair[2];
+                struct vfp_conditions two = { pair, 2 };
+
+                if (k == i) {
+                    continue;
+                }
+                pair[i < k ? 0 : 1] = one;
+                pair[i < k ? 1 : 0] = conds->conds[k];
+                if (!vfp_conditions_to_matches(&two, count_match, NULL)) {
+                    struct ds s = DS_EMPTY_INITIALIZER;
+
+                    ds_put_char(&s, '"');
+                    format_condition(&one, &s);
+                    ds_put_cstr(&s, "\" contradicts \"");
+                    format_condition(&conds->conds[k], &s);
+                    ds_put_cstr(&s, "\": no packet can meet both");
+                    return ds_steal_cstr(&s);
+                }
+            }
+        }
+    }
+    if (conds->n && !vfp_conditions_to_matches(conds, count_match, NULL)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        ds_put_char(&s, '"');
+        vfp_conditions_format(conds, &s);
+        ds_put_cstr(&s, "\": no packet can meet these conditions");
+        return ds_steal_cstr(&s);
+    }
+    return NULL;
 }
 
 /* Parses 'string', e.g. "proto=tcp dst-port=80,443,8000-8080
@@ -252,25 +324,32 @@ compare_conditions(const void *a_, const void *b_)
 char *
 vfp_conditions_parse(const char *string, struct vfp_conditions *conds)
 {
-    char *copy = xstrdup(string);
+    char *copy;
     char *save_ptr = NULL;
-    char *error = NULL;
+    char *error;
 
     conds->conds = NULL;
     conds->n = 0;
-    for (char *token = strtok_r(copy, " \t", &save_ptr); token;
-         token = strtok_r(NULL, " \t", &save_ptr)) {
+    error = vfp_normalize(string, VFP_LEX_WORDS, &copy);
+    if (error) {
+        return error;
+    }
+    for (char *token = strtok_r(copy, " ", &save_ptr); token;
+         token = strtok_r(NULL, " ", &save_ptr)) {
         char *eq = strchr(token, '=');
         enum vfp_field field;
 
-        if (!eq) {
-            error = xasprintf("\"%s\": a condition is TYPE=VALUE[,VALUE...]",
-                              token);
+        if (!eq || eq == token) {
+            char *q = vfp_quote(token);
+            error = xasprintf("%s: a condition is TYPE=VALUE[,VALUE...]", q);
+            free(q);
             break;
         }
         *eq = '\0';
         if (!vfp_field_from_name(token, &field)) {
-            error = xasprintf("\"%s\" is not a condition type", token);
+            char *q = vfp_quote(token);
+            error = xasprintf("%s is not a condition type", q);
+            free(q);
             break;
         }
         if (vfp_conditions_find(conds, field)) {
@@ -283,22 +362,22 @@ vfp_conditions_parse(const char *string, struct vfp_conditions *conds)
             break;
         }
 
+        struct svec values;
+        error = vfp_split_list(eq + 1, ',', token, &values);
+        if (error) {
+            break;
+        }
+
         struct vfp_condition cond = { .field = field };
-        char *save_ptr2 = NULL;
-        for (char *vs = strtok_r(eq + 1, ",", &save_ptr2); vs;
-             vs = strtok_r(NULL, ",", &save_ptr2)) {
-            cond.values = xrealloc(cond.values,
-                                   (cond.n_values + 1) * sizeof *cond.values);
-            error = parse_value(&fields[field], vs,
+        cond.values = xcalloc(values.n, sizeof *cond.values);
+        for (size_t i = 0; i < values.n && !error; i++) {
+            error = parse_value(&fields[field], values.names[i],
                                 &cond.values[cond.n_values]);
-            if (error) {
-                break;
+            if (!error) {
+                cond.n_values++;
             }
-            cond.n_values++;
         }
-        if (!error && !cond.n_values) {
-            error = xasprintf("%s: no value", token);
-        }
+        svec_destroy(&values);
         conds->conds = xrealloc(conds->conds,
                                 (conds->n + 1) * sizeof *conds->conds);
         conds->conds[conds->n++] = cond;
@@ -310,6 +389,9 @@ vfp_conditions_parse(const char *string, struct vfp_conditions *conds)
     }
     free(copy);
 
+    if (!error) {
+        error = check_contradictions(conds);
+    }
     if (error) {
         vfp_conditions_destroy(conds);
     }
@@ -404,19 +486,10 @@ void
 vfp_conditions_format(const struct vfp_conditions *conds, struct ds *s)
 {
     for (size_t i = 0; i < conds->n; i++) {
-        const struct vfp_condition *c = &conds->conds[i];
-        const struct field_info *f = &fields[c->field];
-
         if (i) {
             ds_put_char(s, ' ');
         }
-        ds_put_format(s, "%s=", f->name);
-        for (size_t j = 0; j < c->n_values; j++) {
-            if (j) {
-                ds_put_char(s, ',');
-            }
-            format_value(f, &c->values[j], s);
-        }
+        format_condition(&conds->conds[i], s);
     }
 }
 

@@ -150,7 +150,14 @@ vfp_ht_compose(struct vfp_ht *result, const struct vfp_ht *a,
         vfp_ht_pop_vlan(result);
     }
     for (int i = 0; i < b->n_vlan_pushes; i++) {
-        vfp_ht_push_vlan(result, b->vlan_pushes[i]);
+        if (!vfp_ht_push_vlan(result, b->vlan_pushes[i])) {
+            /* More tags than a flow holds (e.g. two layers' pushes): the
+             * composite cannot be done, so drop rather than send the
+             * packet with a push silently missing. */
+            vfp_ht_init(result);
+            result->drop = true;
+            return;
+        }
     }
 
     /* The outer header: one level, so 'b''s push or pop decides. */
@@ -180,7 +187,8 @@ has_ports(const struct flow *flow)
         }                                                               \
     } while (0)
 
-/* Transposes 'flow' by 'ht'.  Returns false if 'ht' drops the packet. */
+/* Transposes 'flow' by 'ht'.  Returns false if 'ht' drops the packet or
+ * cannot be applied exactly (a VLAN push beyond what a flow holds). */
 bool
 vfp_ht_apply(const struct vfp_ht *ht, struct flow *flow)
 {
@@ -208,6 +216,13 @@ vfp_ht_apply(const struct vfp_ht *ht, struct flow *flow)
         }
     }
     for (int i = 0; i < ht->n_vlan_pushes; i++) {
+        if (flow->vlans[FLOW_MAX_VLAN_HEADERS - 1].tci & htons(VLAN_CFI)) {
+            /* A flow holds FLOW_MAX_VLAN_HEADERS tags: one more push would
+             * lose the innermost from the flow while the packet keeps it.
+             * The HT cannot be done exactly, so the packet goes no
+             * further. */
+            return false;
+        }
         flow_push_vlan_uninit(flow, NULL);
         flow->vlans[0].tpid = htons(ETH_TYPE_VLAN);
         flow->vlans[0].tci = ht->vlan_pushes[i];

@@ -27,6 +27,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "ovs-rcu.h"
 #include "util.h"
+#include "svec.h"
 #include "vfp/parse-util.h"
 #include "vfp/tuple.h"
 
@@ -40,19 +41,28 @@ vfp_resource_type_name(enum vfp_resource_type type)
 static char * OVS_WARN_UNUSED_RESULT
 parse_ranges(const char *s, struct vfp_resource *res)
 {
-    char *copy = xstrdup(s), *save = NULL;
-    char *error = NULL;
+    struct svec toks;
+    char *copy;
+    char *error = vfp_normalize(s, VFP_LEX_ONE_WORD, &copy);
 
-    for (char *tok = strtok_r(copy, ",", &save); tok && !error;
-         tok = strtok_r(NULL, ",", &save)) {
+    if (error) {
+        return error;
+    }
+    error = vfp_split_list(copy, ',', "ports", &toks);
+    if (error) {
+        free(copy);
+        return error;
+    }
+    for (size_t t = 0; t < toks.n && !error; t++) {
+        char *tok = toks.names[t];
         char *dash = strchr(tok, '-');
         uint64_t lo, hi;
 
         if (dash) {
             *dash = '\0';
         }
-        if (!vfp_parse_uint(tok, 10, UINT16_MAX, &lo)
-            || !vfp_parse_uint(dash ? dash + 1 : tok, 10, UINT16_MAX, &hi)
+        if (!vfp_parse_uint(tok, UINT16_MAX, &lo)
+            || !vfp_parse_uint(dash ? dash + 1 : tok, UINT16_MAX, &hi)
             || lo > hi || !lo) {
             if (dash) {
                 *dash = '-';
@@ -81,6 +91,7 @@ parse_ranges(const char *s, struct vfp_resource *res)
     if (!error && !res->n_ranges) {
         error = xstrdup("a range resource needs ports, e.g. 1024-65535");
     }
+    svec_destroy(&toks);
     free(copy);
     return error;
 }
@@ -259,18 +270,27 @@ vfp_map_parse_entry(const char *key, char *const values[], size_t n,
         uint64_t x;
 
         if (!strncmp(v, "dst-ip=", 7)) {
+            if (m->has_ip) {
+                return xasprintf("\"%s\": dst-ip given twice", v);
+            }
             if (inet_pton(AF_INET, v + 7, &a4) != 1) {
                 return xasprintf("\"%s\": not an IPv4 address", v);
             }
             m->has_ip = true;
             m->ip = a4.s_addr;
         } else if (!strncmp(v, "dst-mac=", 8)) {
-            if (!eth_addr_from_string(v + 8, &m->mac)) {
+            if (m->has_mac) {
+                return xasprintf("\"%s\": dst-mac given twice", v);
+            }
+            if (!vfp_parse_mac(v + 8, &m->mac)) {
                 return xasprintf("\"%s\": not a MAC address", v);
             }
             m->has_mac = true;
         } else if (!strncmp(v, "key=", 4)) {
-            if (!vfp_parse_uint(v + 4, 0, UINT32_MAX, &x)) {
+            if (m->has_key) {
+                return xasprintf("\"%s\": key given twice", v);
+            }
+            if (!vfp_parse_uint(v + 4, UINT32_MAX, &x)) {
                 return xasprintf("\"%s\": key is a number from 0 to "
                                  "4294967295", v);
             }

@@ -31,15 +31,22 @@ char *
 vfp_check_name(const char *what, const char *name)
 {
     size_t len = strlen(name);
+    char *q, *error = NULL;
 
     if (!len || len > VFP_MAX_NAME_LEN) {
-        return xasprintf("%s name \"%s\" must have 1 to %d characters", what,
-                         name, VFP_MAX_NAME_LEN);
+        q = vfp_quote(name);
+        error = xasprintf("%s name %s must have 1 to %d characters", what, q,
+                          VFP_MAX_NAME_LEN);
+        free(q);
+        return error;
     }
     for (const char *p = name; *p; p++) {
         if (!isalnum((unsigned char) *p) && !strchr("_.-", *p)) {
-            return xasprintf("%s name \"%s\": only letters, digits, '_', "
-                             "'.' and '-' are allowed", what, name);
+            q = vfp_quote(name);
+            error = xasprintf("%s name %s: only letters, digits, '_', '.' and "
+                              "'-' are allowed", what, q);
+            free(q);
+            return error;
         }
     }
     return NULL;
@@ -50,9 +57,12 @@ vfp_parse_priority(const char *s, uint16_t *priority)
 {
     uint64_t x;
 
-    if (!vfp_parse_uint(s, 10, UINT16_MAX, &x)) {
-        return xasprintf("priority \"%s\" is not a number from 0 to 65535 "
-                         "(lower is processed first)", s);
+    if (!vfp_parse_uint(s, UINT16_MAX, &x)) {
+        char *q = vfp_quote(s);
+        char *error = xasprintf("priority %s is not a number from 0 to 65535 "
+                                "(lower is processed first)", q);
+        free(q);
+        return error;
     }
     *priority = x;
     return NULL;
