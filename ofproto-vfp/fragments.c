@@ -94,7 +94,7 @@ struct datagram {
     uint32_t total;             /* Payload length, from the last fragment;
                                  * UINT32_MAX until it is in. */
     uint32_t have;              /* Payload bytes held. */
-    size_t bytes;               /* Packet bytes held. */
+    size_t bytes;               /* Bytes held, packet metadata included. */
 };
 
 /* A fragment to send (userspace datapath). */
@@ -111,7 +111,7 @@ struct vfp_frags {
     struct hmap datagrams OVS_GUARDED;
     struct ovs_list by_age OVS_GUARDED;
     size_t n_held OVS_GUARDED;          /* Fragments held. */
-    size_t n_bytes OVS_GUARDED;         /* Their bytes. */
+    size_t n_bytes OVS_GUARDED;         /* Their bytes, with metadata. */
     struct ovs_list out OVS_GUARDED;    /* Fragments to send. */
     struct seq *seq;                    /* Changes when 'out' grows. */
     uint64_t last_seq;                  /* Main thread only. */
@@ -224,7 +224,8 @@ parse_frag(const struct dp_packet *p, const struct flow *flow,
     }
     uint16_t l3_ofs = l3 - (const uint8_t *) dp_packet_data(p);
     if (flow->dl_type == htons(ETH_TYPE_IP)) {
-        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *, l3);
+        const struct ip_header *ip = ALIGNED_CAST(const struct ip_header *,
+                                                  l3);
         size_t hlen, tot_len;
 
         if (l3_size < IP_HEADER_LEN) {
@@ -405,7 +406,8 @@ later_fragment_actions(const struct ofpbuf *in, struct ofpbuf *out)
     NL_ATTR_FOR_EACH (a, left, in->data, in->size) {
         int type = nl_attr_type(a);
 
-        if (type == OVS_ACTION_ATTR_SET || type == OVS_ACTION_ATTR_SET_MASKED) {
+        if (type == OVS_ACTION_ATTR_SET
+            || type == OVS_ACTION_ATTR_SET_MASKED) {
             int key = nl_attr_type(nl_attr_get(a));
 
             if (key == OVS_KEY_ATTR_TCP || key == OVS_KEY_ATTR_UDP
@@ -613,7 +615,8 @@ vfp_frags_receive(struct vfp_backer *backer, const struct dp_packet *packet,
         }
     }
 
-    size_t size = dp_packet_size(packet);
+    /* What a copy costs, its metadata included. */
+    size_t size = dp_packet_size(packet) + sizeof(struct dp_packet);
     if (!d) {
         if (hmap_count(&frags->datagrams) >= VFP_FRAG_MAX_DATAGRAMS
             || frags->n_bytes + size > VFP_FRAG_MAX_BYTES) {
