@@ -527,10 +527,6 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
     }
     vfp_uf_info_destroy(&info);
 
-    ovs_mutex_lock(&frags->mutex);
-    frags->n_reassembled++;
-    ovs_mutex_unlock(&frags->mutex);
-
     if (!actions.size) {
         /* Dropped by the layers, or no destination. */
     } else if (has_tunnel_pop(&actions)) {
@@ -558,6 +554,11 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
         d->n = 0;
     }
     ofpbuf_uninit(&actions);
+
+    /* Counted once its fragments are on their way. */
+    ovs_mutex_lock(&frags->mutex);
+    frags->n_reassembled++;
+    ovs_mutex_unlock(&frags->mutex);
 
 out:
     dp_packet_delete(whole);
