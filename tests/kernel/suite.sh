@@ -749,6 +749,25 @@ test_fragments_dnat() {
         "$(vfp-ctl dump-flows vm1 slb | grep -q 198.51.100.7 && echo yes)"
 }
 
+# tests/vfp-fragments.at "IPv6 fragments through nat", on the kernel.
+test_fragments_ipv6() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=10
+    check vfp-ctl add-group vm1 slb g dir=out priority=1
+    check vfp-ctl add-rule vm1 slb g vip priority=1 match="dst-ip=fd00::99 proto=udp dst-port=2000" action="nat(dst-ip=fd00::2,dst-port=2001)" stateful
+    listen vm2
+    send vm1 00000000000200000000000186dd6000000000382c40fd000000000000000000000000000001fd000000000000000000000000000099110000010000000903e807d0006c5cf5000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627 \
+        00000000000200000000000186dd6000000000302c40fd000000000000000000000000000001fd000000000000000000000000000099110000310000000928292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f \
+        00000000000200000000000186dd60000000001c2c40fd000000000000000000000000000001fd0000000000000000000000000000991100005800000009505152535455565758595a5b5c5d5e5f60616263
+    check_eq "every fragment to fd00::2, the first with port 2001 and its checksum" "\
+00000000000200000000000186dd6000000000382c40fd000000000000000000000000000001fd000000000000000000000000000002110000010000000903e807d1006c5d8b000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627
+00000000000200000000000186dd6000000000302c40fd000000000000000000000000000001fd000000000000000000000000000002110000310000000928292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f
+00000000000200000000000186dd60000000001c2c40fd000000000000000000000000000001fd0000000000000000000000000000021100005800000009505152535455565758595a5b5c5d5e5f60616263" \
+        "$(captured vm2 3)"
+    check_eq "no kernel flow for a fragment" "" "$(dp_flows)"
+}
+
 # --- main --------------------------------------------------------------
 
 echo "kernel-suite: loading modules"
@@ -785,6 +804,7 @@ run_test "reconciliation with the UFs in TC" test_reconcile_tc
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
 run_test "fragments: a tiny first fragment to a blocked port dropped, others reassembled" test_fragments_tiny
 run_test "fragments: stateful dnat translates every fragment" test_fragments_dnat
+run_test "fragments: IPv6 fragments through nat" test_fragments_ipv6
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
