@@ -335,9 +335,8 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 
 /* Decides what happens to the packets of the connection whose first packet
  * 'packet' (null if simulated) has headers 'flow' and is 'packet_size'
- * bytes long: appends datapath
- * actions to 'odp_actions', sets 'wc' to the UF's mask and records the UF
- * under datapath flow id 'ufid'.
+ * bytes long: appends datapath actions to 'odp_actions', sets 'wc' to the
+ * UF's mask and records the UF under datapath flow id 'ufid'.
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
@@ -366,9 +365,11 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
         atomic_count_inc64(&backer->n_upcall_drops);
         return ENOSPC;
     }
-    if (flow->nw_frag && packet) {
+    if (flow->nw_frag) {
         /* Held until its datagram is complete; never a UF (fragments.h). */
-        vfp_frags_receive(backer, packet, flow);
+        if (packet) {
+            vfp_frags_receive(backer, packet, flow);
+        }
         return ENOSPC;
     }
     if (must_pop(fwd, port, flow)) {
