@@ -5,6 +5,8 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/flow-unixctl.c \
 	ofproto-vfp/forwarding.c \
 	ofproto-vfp/forwarding.h \
+	ofproto-vfp/fragments.c \
+	ofproto-vfp/fragments.h \
 	ofproto-vfp/ofproto-vfp.c \
 	ofproto-vfp/ofproto-vfp.h \
 	ofproto-vfp/policy-unixctl.c \

@@ -27,6 +27,7 @@
 #include "hash.h"
 #include "ofproto-dpif.h"
 #include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
@@ -111,6 +112,7 @@ vfp_backer_ref(const char *type)
     vfp_uf_table_init(&backer->ufs);
     atomic_init(&backer->n_upcalls, 0);
     atomic_init(&backer->n_upcall_drops, 0);
+    backer->frags = vfp_frags_create(dpif_is_netdev(dpif));
     hmap_insert(&all_vfp_backers, &backer->node, hash_string(type, 0));
 
     /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
@@ -133,6 +135,7 @@ vfp_backer_unref(struct vfp_backer *backer, bool del)
     }
 
     vfp_upcall_stop(backer);
+    vfp_frags_destroy(backer->frags);
     hmap_remove(&all_vfp_backers, &backer->node);
     if (del) {
         dpif_delete(backer->dpif);

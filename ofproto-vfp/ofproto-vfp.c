@@ -27,6 +27,7 @@
 #include "netlink.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/fragments.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
@@ -161,6 +162,7 @@ type_run(const char *type)
 
     if (backer) {
         dpif_run(backer->dpif);
+        vfp_frags_run(backer);
         vfp_revalidate_run(backer);
     }
     return 0;
@@ -173,6 +175,7 @@ type_wait(const char *type)
 
     if (backer) {
         dpif_wait(backer->dpif);
+        vfp_frags_wait(backer);
         vfp_revalidate_wait(backer);
     }
 }

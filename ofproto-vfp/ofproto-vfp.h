@@ -76,6 +76,7 @@ struct vfp_backer {
 
     struct vfp_uf_table ufs;
     struct vfp_handlers *handlers;  /* Kernel datapath only. */
+    struct vfp_frags *frags;        /* IP reassembly (fragments.h). */
 
     /* Revalidation. */
     long long int next_revalidation;

@@ -278,6 +278,25 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     flow.in_port.odp_port = port->odp_port;
 
+    if (flow.nw_frag) {
+        /* What the datapath does with a fragment, wherever it goes: no UF,
+         * no verdict of its own (fragments.h). */
+        struct json *json = json_object_create();
+
+        json_object_put_string(json, "port", argv[1]);
+        json_object_put_string(json, "dir", argv[2]);
+        json_object_put(json, "flow", flow_json(&flow));
+        json_object_put(json, "stages", json_array_create_empty());
+        json_object_put(json, "forward", json_null_create());
+        json_object_put_string(json, "fragment", "held for reassembly; the "
+                               "reassembled datagram's verdict and actions "
+                               "apply to every fragment; tiny, overlapping "
+                               "and expired fragments are dropped");
+        json_object_put_string(json, "datapath_actions", "drop");
+        vfp_unixctl_reply_json(conn, json);
+        return;
+    }
+
     const struct vfp_backer *backer
         = ofproto_vfp_cast(port->up.ofproto)->backer;
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);

@@ -38,6 +38,7 @@
 #include "netlink.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -339,16 +340,17 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 }
 
 /* Decides what happens to the packets of the connection whose first packet
- * has headers 'flow' and is 'packet_size' bytes long: appends datapath
- * actions to 'odp_actions', sets 'wc' to the UF's mask and records the UF
- * under datapath flow id 'ufid'.
+ * 'packet' (null if simulated) has headers 'flow' and is 'packet_size'
+ * bytes long: appends datapath actions to 'odp_actions', sets 'wc' to the
+ * UF's mask and records the UF under datapath flow id 'ufid'.
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
  * datapath's own local port, a port being removed), the UF table is full,
  * a port refused a new connection (its limit), a connection is closing, a
- * resource lookup missed, or another packet made the connection's layer
- * flows first.  'simulated' is for pair_uf(): no packet, no side
+ * resource lookup missed, another packet made the connection's layer
+ * flows first, or the packet is an IP fragment (held for reassembly, with
+ * no actions).  'simulated' is for pair_uf(): no packet, no side
  * effects, no counting, no pairing of its own (EEXIST if the UF already
  * exists, ENOSPC if only a real packet can make its state). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
@@ -356,6 +358,7 @@ static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
 
 static int
 vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
+                     const struct dp_packet *packet,
                      size_t packet_size, const ovs_u128 *ufid,
                      unsigned pmd_id, struct flow_wildcards *wc,
                      struct ofpbuf *odp_actions, bool simulated)
@@ -367,6 +370,13 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     vfp_ufid_mask(flow, wc);
     if (!port) {
         atomic_count_inc64(&backer->n_upcall_drops);
+        return ENOSPC;
+    }
+    if (flow->nw_frag) {
+        /* Held until its datagram is complete; never a UF (fragments.h). */
+        if (packet) {
+            vfp_frags_receive(backer, packet, flow);
+        }
         return ENOSPC;
     }
     if (must_pop(fwd, port, flow)) {
@@ -510,7 +520,7 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
     ovs_u128 ufid;
 
     odp_flow_key_hash(&answer, sizeof answer, &ufid);
-    if (!vfp_upcall_translate(backer, &answer, 0, &ufid, pmd_id, &wc,
+    if (!vfp_upcall_translate(backer, &answer, NULL, 0, &ufid, pmd_id, &wc,
                               &actions, true)) {
         struct odp_flow_key_parms parms = {
             .flow = &answer,
@@ -562,8 +572,8 @@ vfp_upcall_cb(const struct dp_packet *packet,
         /* VFP installs no userspace() actions. */
         return ENODEV;
     }
-    return vfp_upcall_translate(backer, flow, dp_packet_size(packet), ufid,
-                                pmd_id, wc, actions, false);
+    return vfp_upcall_translate(backer, flow, packet, dp_packet_size(packet),
+                                ufid, pmd_id, wc, actions, false);
 }
 
 /* Fits the tunnel part of 'wc', a UF mask for 'flow', to the kernel.
@@ -643,7 +653,7 @@ handle_one_upcall(struct vfp_handler *h)
     struct ofpbuf odp_actions = OFPBUF_STUB_INITIALIZER(actions_stub);
     struct ofpbuf mask = OFPBUF_STUB_INITIALIZER(mask_stub);
     struct flow_wildcards wc;
-    int error = vfp_upcall_translate(backer, &flow,
+    int error = vfp_upcall_translate(backer, &flow, &dupcall.packet,
                                      dp_packet_size(&dupcall.packet),
                                      &dupcall.ufid, PMD_ID_NULL, &wc,
                                      &odp_actions, false);

@@ -26,6 +26,7 @@
 #include "dpif.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
+#include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "ofproto.h"
 #include "openvswitch/dynamic-string.h"
@@ -268,6 +269,7 @@ datapath_to_json(const struct vfp_backer *backer)
                     json_integer_create(vfp_uf_count(&backer->ufs)));
     json_object_put(json, "upcalls", json_integer_create(n_upcalls));
     json_object_put(json, "upcall_drops", json_integer_create(n_drops));
+    json_object_put(json, "fragments", vfp_frags_to_json(backer->frags));
     return json;
 }
 

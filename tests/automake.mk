@@ -10,13 +10,16 @@ TESTSUITE_AT = \
 	tests/vfp-layers.at \
 	tests/vfp-stateful.at \
 	tests/vfp-simulation.at \
+	tests/vfp-fragments.at \
 	tests/vfp-ctl-errors.at \
 	tests/vfp-stress.at \
 	tests/vfp-grammar.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
-	tests/vfp-encap.py tests/check-asan.sh
+	tests/vfp-encap.py \
+	tests/vfp-frag.py \
+	tests/check-asan.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).

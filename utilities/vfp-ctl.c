@@ -372,6 +372,22 @@ render_show(const struct json *reply, struct ds *out)
                       "upcall_drops=%lld\n", get_string(dp, "name"),
                       get_string(dp, "type"), get_int(dp, "ufs"),
                       get_int(dp, "upcalls"), get_int(dp, "upcall_drops"));
+
+        /* Only once there is something to say about fragments. */
+        const struct json *frags = get(dp, "fragments");
+        if (frags->type == JSON_OBJECT
+            && (get_int(frags, "held") || get_int(frags, "reassembled")
+                || get_int(frags, "tiny") || get_int(frags, "overlap")
+                || get_int(frags, "invalid") || get_int(frags, "expired")
+                || get_int(frags, "limit"))) {
+            ds_put_format(out, "  fragments: held=%lld reassembled=%lld "
+                          "tiny=%lld overlap=%lld invalid=%lld expired=%lld "
+                          "limit=%lld\n", get_int(frags, "held"),
+                          get_int(frags, "reassembled"),
+                          get_int(frags, "tiny"), get_int(frags, "overlap"),
+                          get_int(frags, "invalid"),
+                          get_int(frags, "expired"), get_int(frags, "limit"));
+        }
     }
 }
 
@@ -470,6 +486,10 @@ render_trace(const struct json *reply, struct ds *out)
     const struct json *forward = get(reply, "forward");
 
     ds_put_format(out, "Flow: %s\n", get_string(reply, "flow"));
+    if (get(reply, "fragment")->type == JSON_STRING) {
+        ds_put_format(out, "\nFragment: %s\n",
+                      get_string(reply, "fragment"));
+    }
     for (size_t i = 0; i < stages->n; i++) {
         const struct json *stage = stages->elems[i];
         const struct json_array *layers = get_array(stage, "layers");

@@ -732,6 +732,78 @@ $syn3" "$(captured vm1 3)"
         "$(captured up3 1)"
 }
 
+# tests/vfp-fragments.at on the kernel: a tiny first fragment to a blocked
+# port, and a fragmented datagram to an allowed one.  Frames from
+# tests/vfp-frag.py.
+test_fragments_tiny() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm2 acl priority=10
+    check vfp-ctl add-group vm2 acl in dir=in priority=1
+    check vfp-ctl add-rule vm2 acl in ssh priority=1 match="proto=tcp dst-port=22" action=block
+    listen vm2
+    # A SYN to port 22 with 16 of its 20 TCP header bytes in the first
+    # fragment (RFC 1858).
+    send vm1 00000000000200000000000108004500002400012000400646d10a0000010a0000029c400016000003e80000000050022000 \
+        00000000000200000000000108004500001800010002400666db0a0000010a000002dba10000
+    # UDP to port 2000 in two fragments, last first.
+    send vm1 00000000000200000000000108004500002c00020003401166ba0a0000010a000002101112131415161718191a1b1c1d1e1f2021222324252627 \
+        00000000000200000000000108004500002c00022000401146bd0a0000010a00000203e807d000306242000102030405060708090a0b0c0d0e0f
+    check_eq "vm2 got the UDP fragments in order, nothing of the SYN" "\
+00000000000200000000000108004500002c00022000401146bd0a0000010a00000203e807d000306242000102030405060708090a0b0c0d0e0f
+00000000000200000000000108004500002c00020003401166ba0a0000010a000002101112131415161718191a1b1c1d1e1f2021222324252627" \
+        "$(captured vm2 2)"
+    check_eq "dropped as tiny and counted" \
+        "held=0 reassembled=1 tiny=2 overlap=0 invalid=0 expired=0 limit=0" \
+        "$(vfp-ctl show | sed -n 's/^  fragments: //p')"
+    check_eq "no kernel flow for a fragment" "" "$(dp_flows)"
+}
+
+# tests/vfp-fragments.at "stateful dnat translates every fragment".
+test_fragments_dnat() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=30
+    check vfp-ctl add-group vm1 slb in dir=in priority=1
+    check vfp-ctl add-rule vm1 slb in vip priority=1 match="proto=udp dst-ip=192.0.2.100 dst-port=80" action="nat(dst-ip=10.0.0.1,dst-port=8080)" stateful
+    check vfp-ctl add-layer vm1 acl priority=20 in-default=block
+    check vfp-ctl add-group vm1 acl in dir=in priority=1
+    check vfp-ctl add-rule vm1 acl in web priority=1 match="proto=udp dst-port=8080" action=allow
+    listen vm1
+    send up3 00000000000100000000009908004500004c004d200040116db5c6336407c000026480e80050006cf570000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f \
+        000000000001000000000099080045000034004d200740116dc6c6336407c0000264303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f \
+        000000000001000000000099080045000028004d000b40118dcec6336407c0000264505152535455565758595a5b5c5d5e5f60616263
+    check_eq "every fragment to the DIP, the first with port 8080 and its checksum" "\
+00000000000100000000009908004500004c004d200040112619c63364070a00000180e81f90006c8e94000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
+000000000001000000000099080045000034004d20074011262ac63364070a000001303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f
+000000000001000000000099080045000028004d000b40114632c63364070a000001505152535455565758595a5b5c5d5e5f60616263" \
+        "$(captured vm1 3)"
+    check_eq "reassembled once" \
+        "held=0 reassembled=1 tiny=0 overlap=0 invalid=0 expired=0 limit=0" \
+        "$(vfp-ctl show | sed -n 's/^  fragments: //p')"
+    check_eq "the datagram made the connection" yes \
+        "$(vfp-ctl dump-flows vm1 slb | grep -q 198.51.100.7 && echo yes)"
+}
+
+# tests/vfp-fragments.at "IPv6 fragments through nat", on the kernel.
+test_fragments_ipv6() {
+    ovs_start
+    vfp_topology -
+    check vfp-ctl add-layer vm1 slb priority=10
+    check vfp-ctl add-group vm1 slb g dir=out priority=1
+    check vfp-ctl add-rule vm1 slb g vip priority=1 match="dst-ip=fd00::99 proto=udp dst-port=2000" action="nat(dst-ip=fd00::2,dst-port=2001)" stateful
+    listen vm2
+    send vm1 00000000000200000000000186dd6000000000382c40fd000000000000000000000000000001fd000000000000000000000000000099110000010000000903e807d0006c5cf5000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627 \
+        00000000000200000000000186dd6000000000302c40fd000000000000000000000000000001fd000000000000000000000000000099110000310000000928292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f \
+        00000000000200000000000186dd60000000001c2c40fd000000000000000000000000000001fd0000000000000000000000000000991100005800000009505152535455565758595a5b5c5d5e5f60616263
+    check_eq "every fragment to fd00::2, the first with port 2001 and its checksum" "\
+00000000000200000000000186dd6000000000382c40fd000000000000000000000000000001fd000000000000000000000000000002110000010000000903e807d1006c5d8b000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627
+00000000000200000000000186dd6000000000302c40fd000000000000000000000000000001fd000000000000000000000000000002110000310000000928292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f
+00000000000200000000000186dd60000000001c2c40fd000000000000000000000000000001fd0000000000000000000000000000021100005800000009505152535455565758595a5b5c5d5e5f60616263" \
+        "$(captured vm2 3)"
+    check_eq "no kernel flow for a fragment" "" "$(dp_flows)"
+}
+
 # --- main --------------------------------------------------------------
 
 echo "kernel-suite: loading modules"
@@ -767,6 +839,9 @@ run_test "offload: with an ofproto-dpif system bridge beside, each in TC on its 
 run_test "reconciliation with the UFs in TC" test_reconcile_tc
 run_test "stateful: TCP through a stateful ACL and NAT between two stacks" test_stateful
 run_test "simulation: a SYN flood from outside takes no SNAT port, the VM still connects out" test_simulation
+run_test "fragments: a tiny first fragment to a blocked port dropped, others reassembled" test_fragments_tiny
+run_test "fragments: stateful dnat translates every fragment" test_fragments_dnat
+run_test "fragments: IPv6 fragments through nat" test_fragments_ipv6
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
