@@ -159,6 +159,9 @@ compile_encap(const struct vfp_fwd *fwd, const struct vfp_fwd_bridge *bridge,
     struct flow tnl_flow;
     memset(&tnl_flow, 0, sizeof tnl_flow);
     vfp_encap_to_tunnel(encap, &tnl_flow.tunnel);
+    if (encap->type == VFP_ENCAP_GRE) {
+        tnl_flow.tunnel.tun_id = vfp_nvgre_vsid_to_key(encap->key);
+    }
 
     if (!fwd->userspace) {
         odp_put_tunnel_action(&tnl_flow.tunnel, odp_actions, NULL);
@@ -271,6 +274,11 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                             in->bridge->tunnel);
         vfp_trace_forward(trace, &in->bridge->tunnel, 1);
         return;
+    }
+    if (in->tunnel && in->bridge->tunnel_netdev
+        && !strcmp(netdev_get_type(in->bridge->tunnel_netdev), "gre")) {
+        /* Layers see an NVGRE packet's VSID as its tun-id. */
+        out_flow.tunnel.tun_id = vfp_nvgre_key_to_vsid(flow->tunnel.tun_id);
     }
 
     add_port(&ctx, in, VFP_DIR_OUT);

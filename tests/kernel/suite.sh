@@ -387,7 +387,8 @@ test_nvgre() {
     listen hv2; listen vm2
     send vm1 $UDP_VM1_OUT
     got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
-    userspace=aaaaaaaaaa02aaaaaaaaaa0108004500004a00004000402fb931c0a80001c0a800022000655800001388$UDP_VM1_OUT
+    # VSID 5000 in the top 24 bits of the GRE key (RFC 7637).
+    userspace=aaaaaaaaaa02aaaaaaaaaa0108004500004a00004000402fb931c0a80001c0a800022000655800138800$UDP_VM1_OUT
     echo "  kernel:    $got"
     echo "  userspace: $userspace"
     mask() {
@@ -395,12 +396,12 @@ test_nvgre() {
     }
     check_eq "encap: the userspace datapath's NVGRE frame but for the IP ID and checksum" \
         "$(mask $userspace)" "$(mask $got)"
-    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00000000402ff931c0a80002c0a800012000655800001388$UDP_OUT_VM2
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00000000402ff931c0a80002c0a800012000655800138800$UDP_OUT_VM2
     check_eq "decap: vm2 got the inner frame" "$UDP_OUT_VM2" "$(captured vm2 1)"
     flows=$(dp_flows)
     echo "$flows" | sed 's/^/    /'
     check_eq "the UFs to and from the gretap vport" "1 1" \
-        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$')"
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x138800,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x138800,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$')"
 }
 
 # tests/vfp-layers.at "IPv6 conditions and nat", on the kernel.
