@@ -10,6 +10,7 @@ TESTSUITE_AT = \
 	tests/vfp-layers.at \
 	tests/vfp-stateful.at \
 	tests/vfp-ctl-errors.at \
+	tests/vfp-tunnel.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
