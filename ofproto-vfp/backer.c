@@ -196,7 +196,11 @@ build_fwd(const struct vfp_backer *backer)
 
     HMAP_FOR_EACH (ofproto, all_node, ofproto_vfp_all()) {
         if (ofproto->backer == backer) {
-            vfp_fwd_add_bridge(fwd, ofproto->up.name, ofproto->generation);
+            struct vfp_fwd_bridge *bridge = vfp_fwd_add_bridge(
+                fwd, ofproto->up.name, ofproto->generation);
+
+            bridge->tnl_ip = ofproto->tnl.ip;
+            bridge->tnl_mac = ofproto->tnl.mac;
         }
     }
 

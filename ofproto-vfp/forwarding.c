@@ -19,6 +19,7 @@
 
 #include "flow.h"
 #include "hash.h"
+#include "netdev.h"
 #include "odp-util.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
@@ -192,4 +193,61 @@ vfp_fwd_decide(const struct vfp_fwd_bridge *bridge, odp_port_t in_port,
         out[n++] = out_port;
     }
     return n;
+}
+
+bool
+vfp_fwd_for_endpoint(const struct vfp_fwd_bridge *bridge,
+                     const struct flow *flow, struct flow_wildcards *wc)
+{
+    const struct netdev *tunnel = bridge->tunnel_netdev;
+
+    if (!tunnel || !bridge->tnl_ip) {
+        return false;
+    }
+    if (wc) {
+        /* Everything below is read whatever the packet. */
+        WC_MASK_FIELD(wc, dl_dst);
+        WC_MASK_FIELD(wc, vlans[0].tci);
+        WC_MASK_FIELD(wc, dl_type);
+    }
+    if (!eth_addr_equals(flow->dl_dst, bridge->tnl_mac)
+        || flow->vlans[0].tci || flow->dl_type != htons(ETH_TYPE_IP)) {
+        return false;
+    }
+    if (wc) {
+        WC_MASK_FIELD(wc, nw_dst);
+        WC_MASK_FIELD(wc, nw_frag);
+        WC_MASK_FIELD(wc, nw_proto);
+    }
+    /* A fragment of the outer packet is not decapsulated on its own: the
+     * first would lose the rest of the inner frame, later ones have no
+     * tunnel header. */
+    if (flow->nw_dst != bridge->tnl_ip || flow->nw_frag) {
+        return false;
+    }
+    if (!strcmp(netdev_get_type(tunnel), "vxlan")) {
+        if (wc) {
+            WC_MASK_FIELD(wc, tp_dst);
+        }
+        return (flow->nw_proto == IPPROTO_UDP
+                && flow->tp_dst == netdev_get_tunnel_config(tunnel)->dst_port);
+    }
+    return (!strcmp(netdev_get_type(tunnel), "gre")
+            && flow->nw_proto == IPPROTO_GRE);
+}
+
+bool
+vfp_fwd_tnl_accept(const struct vfp_fwd_bridge *bridge, odp_port_t in_port,
+                   const struct flow *flow)
+{
+    const struct netdev *tunnel = bridge->tunnel_netdev;
+
+    if (!tunnel || !bridge->tnl_ip || in_port != bridge->tunnel
+        || flow->tunnel.ip_dst != bridge->tnl_ip
+        || flow->packet_type != htonl(PT_ETH)) {
+        return false;
+    }
+    /* NVGRE is GRE with a key (the VSID) and an Ethernet payload. */
+    return (strcmp(netdev_get_type(tunnel), "gre")
+            || flow->tunnel.flags & FLOW_TNL_F_KEY);
 }

@@ -44,6 +44,7 @@
 #include "packets.h"
 
 struct flow;
+struct flow_wildcards;
 struct netdev;
 struct vfp_port;
 
@@ -54,6 +55,11 @@ struct vfp_fwd_bridge {
     odp_port_t uplink;          /* ODPP_NONE if the bridge has none. */
     odp_port_t tunnel;          /* A tunnel port, or ODPP_NONE. */
     const struct netdev *tunnel_netdev;  /* Its device, or NULL. */
+    /* The tunnel endpoint: this host's underlay address, the only one it
+     * decapsulates packets for (upcall.c).  'tnl_ip' zero: none configured,
+     * nothing is decapsulated. */
+    ovs_be32 tnl_ip;
+    struct eth_addr tnl_mac;
     odp_port_t *ports;          /* Every port but tunnels, in the order
                                  * added: the flood list. */
     size_t n_ports;
@@ -99,5 +105,22 @@ const struct vfp_fwd_bridge *vfp_fwd_find_bridge(const struct vfp_fwd *,
  * returns their number (0 to drop). */
 size_t vfp_fwd_decide(const struct vfp_fwd_bridge *, odp_port_t in_port,
                       const struct flow *, odp_port_t out[]);
+
+/* The tunnel endpoint (upcall.c decides with these).
+ *
+ * vfp_fwd_for_endpoint(): is 'flow', an outer packet as it arrived, a
+ * tunnel packet for 'bridge''s endpoint, of its tunnel port's protocol?
+ * Untagged, to the endpoint's MAC, IPv4 to the endpoint's IP, not a
+ * fragment, and UDP to the VXLAN port's UDP port or GRE.  Adds to 'wc', if
+ * nonnull, every field it read.
+ *
+ * vfp_fwd_tnl_accept(): may 'flow', which tunnel port 'in_port'
+ * decapsulated, enter the bridge?  Only from the bridge's tunnel port, if
+ * its outer destination was the endpoint's IP and it carried Ethernet (for
+ * GRE: with a key, NVGRE). */
+bool vfp_fwd_for_endpoint(const struct vfp_fwd_bridge *, const struct flow *,
+                          struct flow_wildcards *);
+bool vfp_fwd_tnl_accept(const struct vfp_fwd_bridge *, odp_port_t in_port,
+                        const struct flow *);
 
 #endif /* ofproto-vfp/forwarding.h */

@@ -100,6 +100,122 @@ is_tunnel(const struct netdev *netdev)
     return netdev_get_tunnel_config(netdev) != NULL;
 }
 
+/* The tunnel endpoint of 'ofproto', this host's address in the underlay:
+ * the only destination for which its tunnel port decapsulates.  Its IP is
+ * the tunnel Interface's options:local_ip, else the Bridge's
+ * other_config:vfp-tunnel-ip; its MAC is other_config:vfp-tunnel-mac, else
+ * the bridge's local port's.  No IP or no MAC: no endpoint, and nothing is
+ * decapsulated. */
+void
+vfp_tunnel_endpoint(const struct ofproto_vfp *ofproto,
+                    struct vfp_tnl_endpoint *ep)
+{
+    const struct ofport *ofport;
+
+    memset(ep, 0, sizeof *ep);
+    HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
+        const struct vfp_ofport *port = vfp_ofport_cast(ofport);
+
+        /* The bridge's tunnel port is its first (forwarding.c). */
+        if (port->tunnel
+            && (!ep->port || ofp_to_u16(ofport->ofp_port)
+                             < ofp_to_u16(ep->port->up.ofp_port))) {
+            ep->port = port;
+        }
+    }
+    if (!ep->port) {
+        return;
+    }
+
+    const struct netdev_tunnel_config *cfg
+        = netdev_get_tunnel_config(ep->port->up.netdev);
+    if (cfg && !cfg->ip_src_flow && IN6_IS_ADDR_V4MAPPED(&cfg->ipv6_src)) {
+        ep->ip = in6_addr_get_mapped_ipv4(&cfg->ipv6_src);
+        ep->ip_source = "options:local_ip";
+    } else if (ofproto->cfg_tnl_ip) {
+        ep->ip = ofproto->cfg_tnl_ip;
+        ep->ip_source = "other_config:vfp-tunnel-ip";
+    }
+
+    struct ofport *local = ofproto_get_port(&ofproto->up, OFPP_LOCAL);
+    struct eth_addr mac;
+    if (!eth_addr_is_zero(ofproto->cfg_tnl_mac)) {
+        ep->mac = ofproto->cfg_tnl_mac;
+        ep->mac_source = "other_config:vfp-tunnel-mac";
+    } else if (local && !netdev_get_etheraddr(local->netdev, &mac)
+               && !eth_addr_is_zero(mac) && !eth_addr_is_multicast(mac)) {
+        ep->mac = mac;
+        ep->mac_source = "local port";
+    }
+    if (!ep->ip || eth_addr_is_zero(ep->mac)) {
+        ep->ip = 0;
+    }
+}
+
+/* Parses Bridge other_config 'key', a unicast IPv4 address ('ip') or MAC
+ * ('mac'), into '*ip' or '*mac' (zero if absent or invalid).  Warns when an
+ * invalid value first appears: '*last' keeps the value seen last. */
+static void
+parse_tnl_cfg(const struct ofproto_vfp *ofproto, const struct smap *cfg,
+              const char *key, char **last, ovs_be32 *ip,
+              struct eth_addr *mac)
+{
+    const char *s = smap_get(cfg, key);
+    bool ok = true;
+
+    if (ip) {
+        *ip = 0;
+        ok = (!s || (ip_parse(s, ip) && *ip && *ip != OVS_BE32_MAX
+                     && !ip_is_multicast(*ip)));
+        if (!ok) {
+            *ip = 0;
+        }
+    } else {
+        *mac = eth_addr_zero;
+        ok = (!s || (eth_addr_from_string(s, mac) && !eth_addr_is_zero(*mac)
+                     && !eth_addr_is_multicast(*mac)));
+        if (!ok) {
+            *mac = eth_addr_zero;
+        }
+    }
+    if (!ok && (!*last || strcmp(*last, s))) {
+        VLOG_WARN("%s: ignoring other_config:%s=\"%s\": not a unicast %s",
+                  ofproto->up.name, key, s,
+                  ip ? "IPv4 address" : "MAC address");
+    }
+    free(*last);
+    *last = nullable_xstrdup(s);
+}
+
+static void fwd_changed(struct ofproto_vfp *, const char *why);
+
+/* Brings 'ofproto''s tunnel endpoint up to date, with a log line when it
+ * changes. */
+static void
+update_tnl_endpoint(struct ofproto_vfp *ofproto)
+{
+    struct vfp_tnl_endpoint ep;
+
+    vfp_tunnel_endpoint(ofproto, &ep);
+    if (ep.port == ofproto->tnl.port && ep.ip == ofproto->tnl.ip
+        && eth_addr_equals(ep.mac, ofproto->tnl.mac)) {
+        return;
+    }
+    ofproto->tnl = ep;
+    if (ep.port && ep.ip) {
+        VLOG_INFO("%s: tunnel endpoint "IP_FMT" (%s) "ETH_ADDR_FMT" (%s): "
+                  "%s decapsulates what the uplink receives for it",
+                  ofproto->up.name, IP_ARGS(ep.ip), ep.ip_source,
+                  ETH_ADDR_ARGS(ep.mac), ep.mac_source,
+                  netdev_get_name(ep.port->up.netdev));
+    } else if (ep.port) {
+        VLOG_INFO("%s: no tunnel endpoint (options:local_ip of %s, or "
+                  "other_config:vfp-tunnel-ip): decapsulating nothing",
+                  ofproto->up.name, netdev_get_name(ep.port->up.netdev));
+    }
+    fwd_changed(ofproto, "tunnel endpoint changed");
+}
+
 /* Makes a forwarding change on 'ofproto' effective before returning.
  * 'why' is for the log. */
 static void
@@ -258,6 +374,8 @@ destruct(struct ofproto *ofproto_, bool del)
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
     vfp_backer_fwd_changed(ofproto->backer);
     shash_destroy_free_data(&ofproto->ports);
+    free(ofproto->tnl_ip_cfg);
+    free(ofproto->tnl_mac_cfg);
     vfp_backer_unref(ofproto->backer, del);
 }
 
@@ -379,6 +497,10 @@ port_destruct(struct ofport *port_, bool del)
     free(dp_name);
 
     hmap_remove(&ofproto->backer->odp_to_ofport, &port->odp_node);
+    if (ofproto->tnl.port == port) {
+        /* Until the next reconfiguration finds another. */
+        memset(&ofproto->tnl, 0, sizeof ofproto->tnl);
+    }
     fwd_changed(ofproto, "port removed");
 
     /* No handler can see the port's layers any more. */
@@ -395,6 +517,10 @@ port_modified(struct ofport *port_)
     if (!eth_addr_equals(mac, port->mac)) {
         port->mac = mac;
         fwd_changed(ofproto_vfp_cast(port_->ofproto), "port MAC changed");
+    }
+    if (port_->ofp_port == OFPP_LOCAL) {
+        /* The tunnel endpoint's MAC may be the local port's. */
+        update_tnl_endpoint(ofproto_vfp_cast(port_->ofproto));
     }
 }
 
@@ -519,7 +645,8 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
     return dpif_port_set_config(ofproto->backer->dpif, port->odp_port, cfg);
 }
 
-/* Bridge other_config: the connection timeouts, in seconds. */
+/* Bridge other_config: the connection timeouts, in seconds, and the tunnel
+ * endpoint. */
 static void
 set_other_config(struct ofproto *ofproto_, const struct smap *cfg)
 {
@@ -552,6 +679,12 @@ set_other_config(struct ofproto *ofproto_, const struct smap *cfg)
     HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
         vfp_ofport_cast(ofport)->vport->conns.timeouts = *t;
     }
+
+    parse_tnl_cfg(ofproto, cfg, "vfp-tunnel-ip", &ofproto->tnl_ip_cfg,
+                  &ofproto->cfg_tnl_ip, NULL);
+    parse_tnl_cfg(ofproto, cfg, "vfp-tunnel-mac", &ofproto->tnl_mac_cfg,
+                  NULL, &ofproto->cfg_tnl_mac);
+    update_tnl_endpoint(ofproto);
 }
 
 static int

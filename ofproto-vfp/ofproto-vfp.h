@@ -99,6 +99,19 @@ struct ofproto_vfp {
     uint64_t generation;        /* Forwarding generation: see forwarding.h */
     struct vfp_conn_timeouts timeouts;  /* Bridge other_config:
                                          * vfp-*-timeout (vfp/conn.h). */
+
+    /* The tunnel endpoint (vfp_tunnel_endpoint()), as forwarding uses it
+     * (forwarding.h). */
+    struct vfp_tnl_endpoint {
+        const struct vfp_ofport *port;  /* The tunnel port, or NULL. */
+        ovs_be32 ip;                    /* Zero: none. */
+        const char *ip_source;          /* Where 'ip' comes from. */
+        struct eth_addr mac;
+        const char *mac_source;
+    } tnl;
+    ovs_be32 cfg_tnl_ip;                /* other_config:vfp-tunnel-ip. */
+    struct eth_addr cfg_tnl_mac;        /* other_config:vfp-tunnel-mac. */
+    char *tnl_ip_cfg, *tnl_mac_cfg;     /* Their values, as last seen. */
 };
 
 /* A port of a VFP bridge. */
@@ -130,6 +143,8 @@ struct ofproto_vfp *ofproto_vfp_lookup(const char *name);
 const struct hmap *ofproto_vfp_all(void);
 struct eth_addr vfp_ofport_mac(const struct vfp_ofport *);
 const char *vfp_ofport_role(const struct vfp_ofport *);
+void vfp_tunnel_endpoint(const struct ofproto_vfp *,
+                         struct vfp_tnl_endpoint *);
 
 /* backer.c */
 struct vfp_backer *vfp_backer_ref(const char *type);
@@ -165,6 +180,7 @@ void vfp_trace_layer(const struct vfp_layer_result *, const struct flow *,
 void vfp_trace_stage_done(struct vfp_trace *, const struct vfp_ht *,
                           bool pass);
 void vfp_trace_forward(struct vfp_trace *, const odp_port_t *, size_t n);
+void vfp_trace_tunnel(struct vfp_trace *, const char *what);
 void vfp_trace_unixctl_init(void);
 struct json *vfp_trace_composites(const struct vfp_backer *,
                                   const struct flow *);

@@ -767,6 +767,14 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     }
     free(nodes);
     json_object_put(json, "counters", counters_json);
+
+    /* Only when some were dropped: most ports never see one. */
+    uint64_t n_packets, n_bytes;
+    vfp_counter_read(&vport->tnl_drops, &n_packets, &n_bytes);
+    if (n_packets) {
+        json_object_put(json, "tunnel_drops",
+                        counter_json(&vport->tnl_drops));
+    }
     vfp_unixctl_reply_json(conn, json);
 }
 

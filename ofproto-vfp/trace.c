@@ -25,9 +25,12 @@
 
 #include <arpa/inet.h>
 
+#include "dp-packet.h"
 #include "dpif.h"
 #include "flow.h"
+#include "netdev.h"
 #include "odp-util.h"
+#include "packets.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "ofproto-vfp/uf.h"
@@ -52,6 +55,7 @@ struct vfp_trace {
     struct json *stage;         /* Current stage, in 'stages'. */
     struct json *layers;        /* Its layers. */
     struct json *forward;       /* Output ports of forwarding, or NULL. */
+    struct json *tunnel;        /* What became of a tunnel packet, or NULL. */
 };
 
 static const char *
@@ -151,6 +155,15 @@ vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
     }
 }
 
+void
+vfp_trace_tunnel(struct vfp_trace *trace, const char *what)
+{
+    if (trace) {
+        json_destroy(trace->tunnel);
+        trace->tunnel = json_string_create(what);
+    }
+}
+
 /* Re-simulates the UF of a packet with headers 'flow' (in_port set) and
  * returns, as a JSON array, the composite HT of each port it goes through
  * ("port", "dir", "composite", "result"), or null if 'flow' entered on no
@@ -177,6 +190,7 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
     json_destroy(trace.forward);
+    json_destroy(trace.tunnel);
 
     /* Keep the composites, not the layer by layer detail. */
     const struct json_array *stages = json_array(trace.stages);
@@ -250,13 +264,123 @@ check_flow_values(const char *flow_s)
     return error;
 }
 
-/* vfp/trace PORT in|out FLOW */
+/* Traces 'flow', which entered on 'port' ('out') or goes to it ('in'), and
+ * returns the JSON of what happened: "flow", "stages", "forward", "tunnel"
+ * (if it is a tunnel packet that VFP decapsulated or refused) and
+ * "datapath_actions". */
+static struct json *
+trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
+           bool out, const struct flow *flow)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    struct vfp_trace trace = {
+        .backer = backer,
+        .stages = json_array_create_empty(),
+    };
+    struct ofpbuf odp_actions;
+    ofpbuf_init(&odp_actions, 64);
+
+    if (out) {
+        struct vfp_uf_info info;
+
+        vfp_upcall_compile(fwd, fport, flow, false, &odp_actions, &info,
+                           &trace);
+        vfp_uf_info_destroy(&info);
+    } else {
+        /* Toward the VM: the port's inbound layers only. */
+        struct flow in_flow = *flow;
+        struct vfp_proc proc;
+        struct vfp_ht ht;
+
+        vfp_proc_init(&proc, false, time_msec());
+        vfp_trace_stage(&trace, fport->odp_port, VFP_DIR_IN);
+        bool pass = vfp_port_process(fport->vport, VFP_DIR_IN, &in_flow, &ht,
+                                     vfp_trace_layer, &trace, &proc);
+        vfp_proc_destroy(&proc);
+        vfp_trace_stage_done(&trace, &ht, pass);
+        if (pass) {
+            struct flow base = *flow;
+            struct flow_wildcards writable;
+
+            memset(&writable.masks, 0xff, sizeof writable.masks);
+            commit_odp_actions(&in_flow, &base, &odp_actions, &writable,
+                               true, false, false, NULL);
+            nl_msg_put_odp_port(&odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                                fport->odp_port);
+        }
+    }
+
+    struct json *json = json_object_create();
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    /* Prints "drop" for no actions. */
+    format_odp_actions(&actions, odp_actions.data, odp_actions.size, NULL);
+    json_object_put(json, "flow", flow_json(flow));
+    json_object_put(json, "stages", trace.stages);
+    json_object_put(json, "forward", (trace.forward ? trace.forward
+                                      : json_null_create()));
+    if (trace.tunnel) {
+        json_object_put(json, "tunnel", trace.tunnel);
+    }
+    json_object_put_string(json, "datapath_actions", ds_cstr(&actions));
+    ds_destroy(&actions);
+    ofpbuf_uninit(&odp_actions);
+    return json;
+}
+
+/* For "vfp-ctl trace PORT out packet=HEX": if 'packet', with headers
+ * 'flow', from 'fport', is a tunnel packet for the bridge's endpoint
+ * (what the userspace datapath pops, and the kernel's vport decapsulates
+ * once the host's stack hands it over), decapsulates it as the tunnel port
+ * does and traces the inner packet from the tunnel port; returns that
+ * trace, with "tunnel_port" (the tunnel port's name) and, if the tunnel port's
+ * header checks dropped it, "dropped", or NULL for any other packet.
+ * Consumes 'packet'. */
+static struct json *
+trace_decap(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
+            const struct flow *flow, struct dp_packet *packet)
+{
+    const struct vfp_fwd_bridge *bridge = fport->bridge;
+
+    if (!fport->uplink || !vfp_fwd_for_endpoint(bridge, flow, NULL)) {
+        dp_packet_delete(packet);
+        return NULL;
+    }
+
+    struct dp_packet_batch batch;
+    dp_packet_batch_init_packet(&batch, packet);
+    netdev_pop_header(CONST_CAST(struct netdev *, bridge->tunnel_netdev),
+                      &batch);
+
+    struct json *json;
+    if (dp_packet_batch_is_empty(&batch)) {
+        json = json_object_create();
+        json_object_put_string(json, "dropped", "the tunnel port's header "
+                               "checks refused it (bad VXLAN flags, GRE "
+                               "version or flags, or checksum)");
+    } else {
+        const struct vfp_fwd_port *tport = vfp_fwd_find_port(
+            vfp_backer_fwd(backer), bridge->tunnel);
+        struct flow inner;
+
+        packet = batch.packets[0];
+        packet->md.in_port.odp_port = bridge->tunnel;
+        flow_extract(packet, &inner);
+        json = trace_flow(backer, tport, true, &inner);
+        dp_packet_delete_batch(&batch, true);
+    }
+    json_object_put_string(json, "tunnel_port",
+                           port_name(backer, bridge->tunnel));
+    return json;
+}
+
+/* vfp/trace PORT in|out FLOW|packet=HEX */
 static void
 trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
               const char *argv[], void *aux OVS_UNUSED)
 {
     char *error;
     struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+    struct dp_packet *packet = NULL;
     struct flow flow;
 
     if (!port) {
@@ -266,15 +390,27 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = xasprintf("direction \"%s\" is not in or out", argv[2]);
         goto error;
     }
-    error = check_flow_values(argv[3]);
-    if (!error) {
-        error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
-    }
-    if (error) {
-        char *msg = xasprintf("flow \"%s\": %s", argv[3], error);
-        free(error);
-        error = msg;
-        goto error;
+    if (!strncmp(argv[3], "packet=", 7)) {
+        /* A whole packet, as hex: its headers are the flow, and a tunnel
+         * packet is followed through its decapsulation. */
+        const char *msg = eth_from_hex(argv[3] + 7, &packet);
+        if (msg) {
+            error = xasprintf("packet \"%s\": %s", argv[3] + 7, msg);
+            goto error;
+        }
+        pkt_metadata_init(&packet->md, port->odp_port);
+        flow_extract(packet, &flow);
+    } else {
+        error = check_flow_values(argv[3]);
+        if (!error) {
+            error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+        }
+        if (error) {
+            char *msg = xasprintf("flow \"%s\": %s", argv[3], error);
+            free(error);
+            error = msg;
+            goto error;
+        }
     }
     flow.in_port.odp_port = port->odp_port;
 
@@ -294,64 +430,27 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
                                "and expired fragments are dropped");
         json_object_put_string(json, "datapath_actions", "drop");
         vfp_unixctl_reply_json(conn, json);
+        dp_packet_delete(packet);
         return;
     }
 
     const struct vfp_backer *backer
         = ofproto_vfp_cast(port->up.ofproto)->backer;
-    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
-    const struct vfp_fwd_port *fport = vfp_fwd_find_port(fwd,
-                                                         port->odp_port);
-    struct vfp_trace trace = {
-        .backer = backer,
-        .stages = json_array_create_empty(),
-    };
-    struct ofpbuf odp_actions;
-    ofpbuf_init(&odp_actions, 64);
+    const struct vfp_fwd_port *fport = vfp_fwd_find_port(
+        vfp_backer_fwd(backer), port->odp_port);
+    bool out = !strcmp(argv[2], "out");
+    struct json *json = trace_flow(backer, fport, out, &flow);
 
-    if (!strcmp(argv[2], "out")) {
-        struct vfp_uf_info info;
-
-        vfp_upcall_compile(fwd, fport, &flow, false, &odp_actions, &info,
-                           &trace);
-        vfp_uf_info_destroy(&info);
-    } else {
-        /* Toward the VM: the port's inbound layers only. */
-        struct flow in_flow = flow;
-        struct vfp_proc proc;
-        struct vfp_ht ht;
-
-        vfp_proc_init(&proc, false, time_msec());
-        vfp_trace_stage(&trace, port->odp_port, VFP_DIR_IN);
-        bool pass = vfp_port_process(port->vport, VFP_DIR_IN, &in_flow, &ht,
-                                     vfp_trace_layer, &trace, &proc);
-        vfp_proc_destroy(&proc);
-        vfp_trace_stage_done(&trace, &ht, pass);
-        if (pass) {
-            struct flow base = flow;
-            struct flow_wildcards writable;
-
-            memset(&writable.masks, 0xff, sizeof writable.masks);
-            commit_odp_actions(&in_flow, &base, &odp_actions, &writable,
-                               true, false, false, NULL);
-            nl_msg_put_odp_port(&odp_actions, OVS_ACTION_ATTR_OUTPUT,
-                                port->odp_port);
-        }
-    }
-
-    struct json *json = json_object_create();
-    struct ds actions = DS_EMPTY_INITIALIZER;
-    /* Prints "drop" for no actions. */
-    format_odp_actions(&actions, odp_actions.data, odp_actions.size, NULL);
     json_object_put_string(json, "port", argv[1]);
     json_object_put_string(json, "dir", argv[2]);
-    json_object_put(json, "flow", flow_json(&flow));
-    json_object_put(json, "stages", trace.stages);
-    json_object_put(json, "forward", (trace.forward ? trace.forward
-                                      : json_null_create()));
-    json_object_put_string(json, "datapath_actions", ds_cstr(&actions));
-    ds_destroy(&actions);
-    ofpbuf_uninit(&odp_actions);
+    if (packet && out) {
+        struct json *decap = trace_decap(backer, fport, &flow, packet);
+        if (decap) {
+            json_object_put(json, "decap", decap);
+        }
+    } else {
+        dp_packet_delete(packet);
+    }
     vfp_unixctl_reply_json(conn, json);
     return;
 
@@ -363,6 +462,6 @@ error:
 void
 vfp_trace_unixctl_init(void)
 {
-    unixctl_command_register("vfp/trace", "PORT in|out FLOW", 3, 3,
+    unixctl_command_register("vfp/trace", "PORT in|out FLOW|packet=HEX", 3, 3,
                              trace_unixctl, NULL);
 }

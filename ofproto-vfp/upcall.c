@@ -164,6 +164,9 @@ compile_encap(const struct vfp_fwd *fwd, const struct vfp_fwd_bridge *bridge,
     struct flow tnl_flow;
     memset(&tnl_flow, 0, sizeof tnl_flow);
     vfp_encap_to_tunnel(encap, &tnl_flow.tunnel);
+    if (encap->type == VFP_ENCAP_GRE) {
+        tnl_flow.tunnel.tun_id = vfp_nvgre_vsid_to_key(encap->key);
+    }
 
     if (!fwd->userspace) {
         odp_put_tunnel_action(&tnl_flow.tunnel, odp_actions, NULL);
@@ -194,49 +197,50 @@ compile_encap(const struct vfp_fwd *fwd, const struct vfp_fwd_bridge *bridge,
 
 /* True if 'flow', from 'in', is tunnel traffic that the userspace datapath
  * must decapsulate before VFP sees the packet inside: it came in on the
- * uplink of a bridge with a tunnel port, for that port's protocol. */
+ * uplink, addressed to the bridge's tunnel endpoint, for its tunnel port's
+ * protocol (vfp_fwd_for_endpoint()).  The kernel datapath decapsulates in
+ * its vport, for what the host's stack hands it. */
 static bool
 must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
          const struct flow *flow)
 {
-    const struct netdev *tunnel = in->bridge->tunnel_netdev;
-
-    if (!fwd->userspace || !in->uplink || !tunnel
-        || flow->dl_type != htons(ETH_TYPE_IP)
-        || flow->nw_frag & FLOW_NW_FRAG_LATER) {
-        return false;
-    }
-
-    const struct netdev_tunnel_config *cfg = netdev_get_tunnel_config(tunnel);
-    if (!strcmp(netdev_get_type(tunnel), "vxlan")) {
-        return (flow->nw_proto == IPPROTO_UDP
-                && flow->tp_dst == cfg->dst_port);
-    }
-    return (!strcmp(netdev_get_type(tunnel), "gre")
-            && flow->nw_proto == IPPROTO_GRE);
+    return (fwd->userspace && in->uplink
+            && vfp_fwd_for_endpoint(in->bridge, flow, NULL));
 }
 
 /* Sets 'wc' to the mask of the datapath flow that pops the outer headers of
- * the tunneled packet 'flow' (must_pop() is true): what must_pop() reads and
- * nothing else.  Each connection behind a remote host has its own outer
- * UDP source port (the inner flow's hash), so the exact match of a UF would
- * cost a datapath flow and an upcall per connection for a decision that is
- * the same for all: one flow pops them all, as ofproto-dpif's native
- * tunneling does.  The inner packet's UF, after recirculation, stays exact
- * (the outer header is its tunnel metadata). */
+ * the tunneled packet 'flow' from 'in' (must_pop() is true): what
+ * must_pop() reads and nothing else, so that the flow pops exactly the
+ * packets the slow path would.  Each connection behind a remote host has
+ * its own outer UDP source port (the inner flow's hash), so the exact match
+ * of a UF would cost a datapath flow and an upcall per connection for a
+ * decision that is the same for all: one flow pops them all, as
+ * ofproto-dpif's native tunneling does.  The tunnel port's pop drops what
+ * is not of its protocol (VXLAN flags, GRE version and flags); the inner
+ * packet's UF, after recirculation, stays exact (the outer header is its
+ * tunnel metadata) and vfp_fwd_tnl_accept() checks the rest. */
 static void
-pop_mask(const struct flow *flow, struct flow_wildcards *wc)
+pop_mask(const struct vfp_fwd_port *in, const struct flow *flow,
+         struct flow_wildcards *wc)
 {
     flow_wildcards_init_catchall(wc);
     wc->masks.recirc_id = UINT32_MAX;
     wc->masks.in_port.odp_port = u32_to_odp(UINT32_MAX);
     wc->masks.packet_type = OVS_BE32_MAX;
-    wc->masks.dl_type = OVS_BE16_MAX;
-    wc->masks.nw_frag = FLOW_NW_FRAG_MASK;
-    wc->masks.nw_proto = UINT8_MAX;
-    if (flow->nw_proto == IPPROTO_UDP) {
-        wc->masks.tp_dst = OVS_BE16_MAX;
-    }
+    vfp_fwd_for_endpoint(in->bridge, flow, wc);
+}
+
+/* True if 'flow', from 'in', is a tunnel packet that the bridge must not
+ * take: decapsulated by the tunnel port but not for the endpoint or not of
+ * its protocol (the kernel's vport decapsulates whatever the host's stack
+ * gives it), or sent by a VM port to the endpoint, which decapsulates only
+ * what comes from the underlay. */
+static bool
+tunnel_refused(const struct vfp_fwd_port *in, const struct flow *flow)
+{
+    return (in->tunnel
+            ? !vfp_fwd_tnl_accept(in->bridge, in->odp_port, flow)
+            : !in->uplink && vfp_fwd_for_endpoint(in->bridge, flow, NULL));
 }
 
 /* Runs VFP for the first packet of a connection, with headers 'flow', that
@@ -277,7 +281,25 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_TUNNEL_POP,
                             in->bridge->tunnel);
         vfp_trace_forward(trace, &in->bridge->tunnel, 1);
+        vfp_trace_tunnel(trace, "for the tunnel endpoint: decapsulated "
+                         "(the inner packet comes back from the tunnel "
+                         "port)");
         return;
+    }
+    if (tunnel_refused(in, flow)) {
+        add_counter(info, CONST_CAST(struct vfp_counter *,
+                                     &in->vport->tnl_drops));
+        vfp_trace_tunnel(trace, in->tunnel
+                         ? "decapsulated, but not for the tunnel endpoint "
+                           "or not of its protocol: dropped"
+                         : "a tunnel packet to the endpoint from a port "
+                           "other than the uplink: dropped");
+        return;
+    }
+    if (in->tunnel && !strcmp(netdev_get_type(in->bridge->tunnel_netdev),
+                              "gre")) {
+        /* Layers see an NVGRE packet's VSID as its tun-id. */
+        out_flow.tunnel.tun_id = vfp_nvgre_key_to_vsid(flow->tunnel.tun_id);
     }
 
     add_port(&ctx, in, VFP_DIR_OUT);
@@ -380,7 +402,7 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
         return ENOSPC;
     }
     if (must_pop(fwd, port, flow)) {
-        pop_mask(flow, wc);
+        pop_mask(port, flow, wc);
     }
 
     struct vfp_uf_info info;

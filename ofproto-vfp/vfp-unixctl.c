@@ -24,6 +24,7 @@
 #include <config.h>
 
 #include "dpif.h"
+#include "netdev.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/fragments.h"
@@ -32,6 +33,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/ofpbuf.h"
+#include "packets.h"
 #include "sset.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -220,6 +222,39 @@ compare_ports_by_ofp(const void *a_, const void *b_)
     return pa < pb ? -1 : pa > pb;
 }
 
+/* The bridge's tunnel port and endpoint, or null without a tunnel port. */
+static struct json *
+tunnel_to_json(const struct ofproto_vfp *ofproto)
+{
+    struct vfp_tnl_endpoint ep;
+
+    vfp_tunnel_endpoint(ofproto, &ep);
+    if (!ep.port) {
+        return json_null_create();
+    }
+
+    const struct netdev *netdev = ep.port->up.netdev;
+    const struct netdev_tunnel_config *cfg = netdev_get_tunnel_config(netdev);
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "port", netdev_get_name(netdev));
+    json_object_put_string(json, "type", netdev_get_type(netdev));
+    if (!strcmp(netdev_get_type(netdev), "vxlan")) {
+        json_object_put(json, "udp_port",
+                        json_integer_create(ntohs(cfg->dst_port)));
+    }
+    if (ep.ip) {
+        json_object_put_format(json, "ip", IP_FMT, IP_ARGS(ep.ip));
+        json_object_put_string(json, "ip_source", ep.ip_source);
+        json_object_put_format(json, "mac", ETH_ADDR_FMT,
+                               ETH_ADDR_ARGS(ep.mac));
+        json_object_put_string(json, "mac_source", ep.mac_source);
+    } else {
+        json_object_put(json, "ip", json_null_create());
+    }
+    return json;
+}
+
 static struct json *
 bridge_to_json(const struct ofproto_vfp *ofproto)
 {
@@ -250,6 +285,7 @@ bridge_to_json(const struct ofproto_vfp *ofproto)
                     json_integer_create(ofproto->generation));
     json_object_put(json, "ufs", json_integer_create(n_ufs));
     json_object_put(json, "ports", ports_json);
+    json_object_put(json, "tunnel", tunnel_to_json(ofproto));
     return json;
 }
 

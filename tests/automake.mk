@@ -14,6 +14,7 @@ TESTSUITE_AT = \
 	tests/vfp-ctl-errors.at \
 	tests/vfp-stress.at \
 	tests/vfp-grammar.at \
+	tests/vfp-tunnel.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \

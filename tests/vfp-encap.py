@@ -1,7 +1,16 @@
 #!/usr/bin/env python3
-# Prints, as hex, a packet encapsulated in VXLAN over IPv4, with valid
-# checksums, for tests that inject tunnel traffic:
-#   vfp-encap.py SRC-MAC DST-MAC SRC-IP DST-IP UDP-SRC-PORT VNI INNER-HEX
+# Prints, as hex, a packet encapsulated in VXLAN (or NVGRE) over IPv4, with
+# valid checksums, for tests that inject tunnel traffic:
+#   vfp-encap.py [OPTION...] SRC-MAC DST-MAC SRC-IP DST-IP UDP-SRC-PORT VNI
+#                INNER-HEX
+# Options, to build what a tunnel endpoint must refuse:
+#   --dport=N        UDP destination port (default 4789)
+#   --frag=N         the outer IPv4 flags and fragment offset (default 0x4000,
+#                    DF)
+#   --vlan=N         an 802.1Q tag with VLAN ID N on the outer frame
+#   --gre=FLAGS,PROTO  GRE instead of UDP and VXLAN, with these GRE flags and
+#                    protocol (e.g. 0x2000,0x6558: NVGRE); VNI is then the
+#                    32-bit GRE key, present if FLAGS has the key bit.
 import socket
 import struct
 import sys
@@ -15,18 +24,34 @@ def checksum(data):
 
 
 def main(args):
+    opts = {}
+    while args and args[0].startswith("--"):
+        k, v = args.pop(0)[2:].split("=", 1)
+        opts[k] = v
     smac, dmac, sip, dip, sport, vni, inner = args
     inner = bytes.fromhex(inner)
-    vxlan = struct.pack("!II", 0x08000000, int(vni) << 8)
-    udp = struct.pack("!HHHH", int(sport), 4789, 8 + len(vxlan) + len(inner),
-                      0)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(vxlan)
-                     + len(inner), 0, 0x4000, 64, 17, 0,
+    if "gre" in opts:
+        flags, proto = (int(x, 0) for x in opts["gre"].split(","))
+        l4 = struct.pack("!HH", flags, proto)
+        if flags & 0x2000:
+            l4 += struct.pack("!I", int(vni, 0))
+        l4 += inner
+        ipproto = 47
+    else:
+        vxlan = struct.pack("!II", 0x08000000, int(vni, 0) << 8)
+        l4 = struct.pack("!HHHH", int(sport), int(opts.get("dport", 4789)),
+                         8 + len(vxlan) + len(inner), 0) + vxlan + inner
+        ipproto = 17
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 0,
+                     int(opts.get("frag", "0x4000"), 0), 64, ipproto, 0,
                      socket.inet_aton(sip), socket.inet_aton(dip))
     ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
     eth = (bytes.fromhex(dmac.replace(":", ""))
-           + bytes.fromhex(smac.replace(":", "")) + b"\x08\x00")
-    print((eth + ip + udp + vxlan + inner).hex())
+           + bytes.fromhex(smac.replace(":", "")))
+    if "vlan" in opts:
+        eth += struct.pack("!HH", 0x8100, int(opts["vlan"]))
+    eth += b"\x08\x00"
+    print((eth + ip + l4).hex())
 
 
 if __name__ == "__main__":

@@ -113,7 +113,8 @@ static const struct vfp_ctl_command commands[] = {
       render_resources, false },
     /* Streams: see monitor(). */
     { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
-    { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
+    { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace",
+      render_trace, false },
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
     { "flush-connections", "PORT [CONDS]", 1, INT_MAX,
       "vfp/flush-connections", render_flushed, false },
@@ -157,8 +158,9 @@ usage(void)
            "  dump-resources PORT [NAME]\n"
            "  monitor [PORT] [since=N]  print events (resource misses) as "
            "JSON lines\n"
-           "  trace PORT in|out FLOW   what VFP does to FLOW, layer by "
-           "layer\n"
+           "  trace PORT in|out FLOW|packet=HEX   what VFP does to FLOW "
+           "(or a packet,\n"
+           "           through its decapsulation), layer by layer\n"
            "  stats PORT        packets and bytes by port, layer, rule and "
            "count()\n"
            "  flush-connections PORT [CONDS]   end connections (their layer "
@@ -364,6 +366,29 @@ render_show(const struct json *reply, struct ds *out)
                           get_int(port, "ofport"), get_int(port, "odp_port"),
                           get_int(port, "layers"), get_int(port, "ufs"));
         }
+
+        const struct json *tnl = get(br, "tunnel");
+        if (tnl->type == JSON_OBJECT) {
+            ds_put_format(out, "  tunnel %s (%s", get_string(tnl, "port"),
+                          get_string(tnl, "type"));
+            if (get_int(tnl, "udp_port")) {
+                ds_put_format(out, ", UDP port %lld",
+                              get_int(tnl, "udp_port"));
+            } else if (!strcmp(get_string(tnl, "type"), "gre")) {
+                ds_put_cstr(out, ": NVGRE");
+            }
+            if (get(tnl, "ip")->type == JSON_STRING) {
+                ds_put_format(out, "): endpoint %s (%s) %s (%s)\n",
+                              get_string(tnl, "ip"),
+                              get_string(tnl, "ip_source"),
+                              get_string(tnl, "mac"),
+                              get_string(tnl, "mac_source"));
+            } else {
+                ds_put_cstr(out, "): no endpoint (options:local_ip or "
+                            "other_config:vfp-tunnel-ip): decapsulates "
+                            "nothing\n");
+            }
+        }
     }
     for (size_t i = 0; i < datapaths->n; i++) {
         const struct json *dp = datapaths->elems[i];
@@ -480,7 +505,25 @@ render_rules(const struct json *reply, struct ds *out)
 }
 
 static void
-render_trace(const struct json *reply, struct ds *out)
+put_trace_forward(struct ds *out, const struct json *forward)
+{
+    if (forward->type == JSON_ARRAY) {
+        const struct json_array *ports = json_array(forward);
+
+        ds_put_cstr(out, "\nforwarding: ");
+        if (!ports->n) {
+            ds_put_cstr(out, "no port");
+        }
+        for (size_t j = 0; j < ports->n; j++) {
+            ds_put_format(out, "%s%s", j ? ", " : "",
+                          json_string(ports->elems[j]));
+        }
+        ds_put_char(out, '\n');
+    }
+}
+
+static void
+render_trace_pass(const struct json *reply, struct ds *out)
 {
     const struct json_array *stages = get_array(reply, "stages");
     const struct json *forward = get(reply, "forward");
@@ -525,22 +568,39 @@ render_trace(const struct json *reply, struct ds *out)
         ds_put_format(out, "  composite: %s (%s)\n",
                       get_string(stage, "composite"),
                       get_string(stage, "result"));
-        if (!i && forward->type == JSON_ARRAY) {
-            const struct json_array *ports = json_array(forward);
-
-            ds_put_cstr(out, "\nforwarding: ");
-            if (!ports->n) {
-                ds_put_cstr(out, "no port");
-            }
-            for (size_t j = 0; j < ports->n; j++) {
-                ds_put_format(out, "%s%s", j ? ", " : "",
-                              json_string(ports->elems[j]));
-            }
-            ds_put_char(out, '\n');
+        if (!i) {
+            put_trace_forward(out, forward);
         }
+    }
+    if (!stages->n) {
+        put_trace_forward(out, forward);
+    }
+    if (get(reply, "tunnel")->type == JSON_STRING) {
+        ds_put_format(out, "\ntunnel: %s\n", get_string(reply, "tunnel"));
     }
     ds_put_format(out, "\nDatapath actions: %s\n",
                   get_string(reply, "datapath_actions"));
+}
+
+/* A trace, and for a tunnel packet traced as a packet, what became of it
+ * after decapsulation. */
+static void
+render_trace(const struct json *reply, struct ds *out)
+{
+    const struct json *decap = get(reply, "decap");
+
+    render_trace_pass(reply, out);
+    if (decap->type == JSON_OBJECT) {
+        ds_put_format(out, "\nDecapsulated by %s",
+                      get_string(decap, "tunnel_port"));
+        if (get(decap, "dropped")->type == JSON_STRING) {
+            ds_put_format(out, ": dropped: %s\n",
+                          get_string(decap, "dropped"));
+        } else {
+            ds_put_cstr(out, ":\n");
+            render_trace_pass(decap, out);
+        }
+    }
 }
 
 static void
@@ -593,6 +653,11 @@ render_stats(const struct json *reply, struct ds *out)
         ds_put_format(out, "  %-32s ", name);
         free(name);
         put_counter(out, counters->elems[i]);
+        ds_put_char(out, '\n');
+    }
+    if (get(reply, "tunnel_drops")->type == JSON_OBJECT) {
+        ds_put_format(out, "  %-32s ", "tunnel drops (not for endpoint)");
+        put_counter(out, get(reply, "tunnel_drops"));
         ds_put_char(out, '\n');
     }
 }

@@ -274,7 +274,8 @@ parse_encap(const char *op, const char *args, struct vfp_ht *ht, char **map,
             *eq = '\0';
         }
         if (!strcmp(name, "key") || !strcmp(name, "vni")) {
-            uint64_t max = e->type == VFP_ENCAP_VXLAN ? 0xffffff : UINT32_MAX;
+            /* A VNI, or an NVGRE VSID: 24 bits each. */
+            uint64_t max = 0xffffff;
             uint64_t key = 0;
             if (!vfp_parse_uint(value, max, &key)) {
                 error = xasprintf("%s: key \"%s\" is not a number from 0 to "

@@ -54,7 +54,7 @@ enum vfp_encap_type { VFP_ENCAP_VXLAN, VFP_ENCAP_GRE };
 /* An outer header to push. */
 struct vfp_encap {
     enum vfp_encap_type type;
-    ovs_be64 key;                   /* VXLAN VNI, GRE key. */
+    ovs_be64 key;                   /* VXLAN VNI, NVGRE VSID (24 bits). */
     ovs_be32 ip_src, ip_dst;
     struct eth_addr eth_src, eth_dst;
 };
@@ -67,6 +67,22 @@ enum vfp_tunnel_op {
 
 const char *vfp_encap_type_name(enum vfp_encap_type);
 void vfp_encap_to_tunnel(const struct vfp_encap *, struct flow_tnl *);
+
+/* NVGRE (RFC 7637) puts the 24-bit VSID in the top 24 bits of the GRE key
+ * and a FlowID in the low 8.  VFP's GRE key (encap's key, the tun-id
+ * condition) is the VSID; these convert from and to the GRE key as OVS's
+ * tunnel metadata holds it. */
+static inline ovs_be64
+vfp_nvgre_vsid_to_key(ovs_be64 vsid)
+{
+    return htonll((ntohll(vsid) & 0xffffff) << 8);
+}
+
+static inline ovs_be64
+vfp_nvgre_key_to_vsid(ovs_be64 key)
+{
+    return htonll((ntohll(key) >> 8) & 0xffffff);
+}
 
 struct vfp_ht {
     struct flow set;                /* New field values, under 'mask'. */

@@ -40,6 +40,7 @@ vfp_port_create(const char *name)
     atomic_init(&port->generation, 1);
     vfp_counter_init(&port->stats[VFP_DIR_IN]);
     vfp_counter_init(&port->stats[VFP_DIR_OUT]);
+    vfp_counter_init(&port->tnl_drops);
     shash_init(&port->counters);
     return port;
 }

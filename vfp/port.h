@@ -67,6 +67,8 @@ struct vfp_port {
     atomic_uint64_t generation;
     struct vfp_counter stats[2];    /* Packets through the layers, by
                                      * direction. */
+    struct vfp_counter tnl_drops;   /* Tunnel packets dropped on entry: not
+                                     * for this host's tunnel endpoint. */
     struct shash counters;          /* count(NAME): "struct vfp_counter"s.
                                      * Main thread only; they live as long
                                      * as the port. */

@@ -290,9 +290,10 @@ vfp_map_parse_entry(const char *key, char *const values[], size_t n,
             if (m->has_key) {
                 return xasprintf("\"%s\": key given twice", v);
             }
-            if (!vfp_parse_uint(v + 4, UINT32_MAX, &x)) {
+            /* A VNI or an NVGRE VSID, 24 bits each. */
+            if (!vfp_parse_uint(v + 4, 0xffffff, &x)) {
                 return xasprintf("\"%s\": key is a number from 0 to "
-                                 "4294967295", v);
+                                 "16777215", v);
             }
             m->has_key = true;
             m->key = htonll(x);

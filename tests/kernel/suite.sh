@@ -263,7 +263,8 @@ test_vxlan() {
     ovs_start
     vfp_topology -
     check ovs-vsctl add-port br0 vx0 -- set Interface vx0 type=vxlan \
-        ofport_request=4 options:remote_ip=flow options:key=flow
+        ofport_request=4 options:remote_ip=flow options:key=flow \
+        options:local_ip=192.168.0.1
     ip netns add hv2
     ip netns exec hv2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
         net.ipv6.conf.default.disable_ipv6=1
@@ -327,7 +328,8 @@ test_vxlan_uplink() {
     add_vm vm2 00:00:00:00:00:02 - 2
     add_vm hv2 aa:aa:aa:aa:aa:02 192.168.0.2 3 br0 uplink
     check ovs-vsctl add-port br0 vx0 -- set Interface vx0 type=vxlan \
-        ofport_request=4 options:remote_ip=flow options:key=flow
+        ofport_request=4 options:remote_ip=flow options:key=flow \
+        options:local_ip=192.168.0.1
     ip link set br0 up
     ip addr add 192.168.0.1/24 dev br0
     ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev br0 nud permanent
@@ -372,7 +374,8 @@ test_nvgre() {
     add_vm vm2 00:00:00:00:00:02 - 2
     add_vm hv2 aa:aa:aa:aa:aa:02 192.168.0.2 3 br0 uplink
     check ovs-vsctl add-port br0 gre4 -- set Interface gre4 type=gre \
-        ofport_request=4 options:remote_ip=flow options:key=flow
+        ofport_request=4 options:remote_ip=flow options:key=flow \
+        options:local_ip=192.168.0.1
     ip link set br0 up
     ip addr add 192.168.0.1/24 dev br0
     ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev br0 nud permanent
@@ -387,7 +390,8 @@ test_nvgre() {
     listen hv2; listen vm2
     send vm1 $UDP_VM1_OUT
     got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
-    userspace=aaaaaaaaaa02aaaaaaaaaa0108004500004a00004000402fb931c0a80001c0a800022000655800001388$UDP_VM1_OUT
+    # VSID 5000 in the top 24 bits of the GRE key (RFC 7637).
+    userspace=aaaaaaaaaa02aaaaaaaaaa0108004500004a00004000402fb931c0a80001c0a800022000655800138800$UDP_VM1_OUT
     echo "  kernel:    $got"
     echo "  userspace: $userspace"
     mask() {
@@ -395,12 +399,106 @@ test_nvgre() {
     }
     check_eq "encap: the userspace datapath's NVGRE frame but for the IP ID and checksum" \
         "$(mask $userspace)" "$(mask $got)"
-    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00000000402ff931c0a80002c0a800012000655800001388$UDP_OUT_VM2
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00000000402ff931c0a80002c0a800012000655800138800$UDP_OUT_VM2
     check_eq "decap: vm2 got the inner frame" "$UDP_OUT_VM2" "$(captured vm2 1)"
     flows=$(dp_flows)
     echo "$flows" | sed 's/^/    /'
     check_eq "the UFs to and from the gretap vport" "1 1" \
-        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x1388,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$')"
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x138800,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') $(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x138800,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$')"
+}
+
+# tunnel_host: br0 as a host runs it (test_vxlan_uplink): the underlay
+# address 192.168.0.1 on the local port (aa:aa:aa:aa:aa:01), the tunnel
+# endpoint; the remote host hv2 (192.168.0.2) behind the uplink; tunnel
+# port TYPE (vxlan or gre) with options:local_ip; vm1 and vm2 silent.
+tunnel_host() {
+    ovs_start
+    check ovs-vsctl add-br br0 -- set bridge br0 datapath_type=vfp-system \
+        other_config:hwaddr=aa:aa:aa:aa:aa:01
+    add_vm vm1 00:00:00:00:00:01 - 1
+    add_vm vm2 00:00:00:00:00:02 - 2
+    add_vm hv2 aa:aa:aa:aa:aa:02 192.168.0.2 3 br0 uplink
+    check ovs-vsctl add-port br0 tnl4 -- set Interface tnl4 type=$1 \
+        ofport_request=4 options:remote_ip=flow options:key=flow \
+        options:local_ip=192.168.0.1
+    ip link set br0 up
+    ip addr add 192.168.0.1/24 dev br0
+    ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev br0 nud permanent
+}
+
+# VXLAN that is not for this host's endpoint is switched by its outer MAC
+# and never decapsulated into a VM: to vm1's MAC (and the endpoint's IP), it
+# reaches vm1 as the frame it is; to the local port but for another of the
+# host's own addresses, the kernel's vxlan device decapsulates it (the
+# host's stack delivers any local address to its socket) and VFP drops it;
+# sent by vm1 to the endpoint, VFP drops it before the host's stack sees
+# it.  VXLAN for the endpoint still reaches vm2 (the control).
+test_vxlan_not_for_host() {
+    tunnel_host vxlan
+    ip addr add 192.168.0.50/32 dev br0
+    inner=$UDP_OUT_VM2
+    to_vm1=000000000001aaaaaaaaaa02080045000052000040004011b947c0a80002c0a80001303912b5003e00000800000000138800$inner
+    other_ip=aaaaaaaaaa01aaaaaaaaaa02080045000052000040004011b916c0a80002c0a80032303912b5003e00000800000000138800$inner
+    from_vm1=aaaaaaaaaa010000000000010800450000520000400040116ff10a000001c0a80001303912b5003e00000800000000138800$inner
+    for_host=aaaaaaaaaa01aaaaaaaaaa02080045000052000000004011f947c0a80002c0a80001303912b5003e00000800000000138800$inner
+
+    listen vm1; listen vm2
+    send hv2 $to_vm1
+    check_eq "to vm1's MAC: vm1 got the VXLAN frame as it was sent" \
+        "$to_vm1" "$(captured vm1 1)"
+    send hv2 $other_ip
+    send vm1 $from_vm1
+    send hv2 $for_host
+    check_eq "vm2 got only the inner frame of the VXLAN for the endpoint" \
+        "$inner" "$(captured vm2 1)"
+    sleep 0.5
+    check_eq "vm2 still has one frame, vm1 one" "1 1" \
+        "$(wc -l < $T/vm2.cap) $(wc -l < $T/vm1.cap)"
+    flows=$(dp_flows)
+    echo "$flows" | sed 's/^/    /'
+    check_eq "flows: uplink to vm1 unchanged, the other address decapsulated and dropped, vm1's to the endpoint dropped, the endpoint's to vm2" "1 1 1 1" \
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(hv2),eth(src=aa:aa:aa:aa:aa:02,dst=00:00:00:00:00:01),.*udp(src=12345,dst=4789), actions:vm1$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.50,.*in_port(vxlan_sys_4789),.*actions:drop$') \
+$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),eth(src=00:00:00:00:00:01,dst=aa:aa:aa:aa:aa:01),.*ipv4(src=10.0.0.1,dst=192.168.0.1,proto=17,frag=no),udp(src=12345,dst=4789), actions:drop$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1388,src=192.168.0.2,dst=192.168.0.1,.*in_port(vxlan_sys_4789),.*actions:vm2$')"
+    check_eq "counted: one tunnel drop on the tunnel port, one on vm1" "1 1" \
+        "$(vfp-ctl -f json stats tnl4 | grep -A2 tunnel_drops | sed -n 's/.*"packets": \([0-9]*\).*/\1/p') $(vfp-ctl -f json stats vm1 | grep -A2 tunnel_drops | sed -n 's/.*"packets": \([0-9]*\).*/\1/p')"
+}
+
+# NVGRE's VSID is the top 24 bits of the GRE key (RFC 7637): VSID 5001 is
+# key 0x00138900 on the wire, out and in, whatever the FlowID in the low 8
+# bits; key 0x00001389 is VSID 19; GRE without a key is not NVGRE and is
+# dropped after the kernel's gretap device decapsulated it.
+test_nvgre_vsid() {
+    tunnel_host gre
+    check vfp-ctl add-layer vm1 vnet priority=10
+    check vfp-ctl add-group vm1 vnet g dir=out priority=1
+    check vfp-ctl add-rule vm1 vnet g enc priority=1 match="dst-ip=8.8.8.8" action="encap(nvgre,key=5001,src-ip=192.168.0.1,dst-ip=192.168.0.2,src-mac=aa:aa:aa:aa:aa:01,dst-mac=aa:aa:aa:aa:aa:02)"
+    check vfp-ctl add-layer vm2 vnet priority=10 in-default=block
+    check vfp-ctl add-group vm2 vnet g dir=in priority=1
+    check vfp-ctl add-rule vm2 vnet g dec priority=1 match="tun-id=5001" action=decap
+    listen hv2; listen vm2
+    send vm1 $UDP_VM1_OUT
+    got=$(captured hv2 1 | grep '^aaaaaaaaaa02aaaaaaaaaa010800' | head -1)
+    check_eq "encap: GRE key 00138900 (VSID 5001, FlowID 0)" \
+        "2000655800138900$UDP_VM1_OUT" "$(echo "$got" | cut -c69-)"
+    inner=$UDP_OUT_VM2
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00004000402fb931c0a80002c0a800012000655800138900$inner
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00004000402fb931c0a80002c0a8000120006558001389ff$inner
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004a00004000402fb931c0a80002c0a800012000655800001389$inner
+    send hv2 aaaaaaaaaa01aaaaaaaaaa0208004500004600004000402fb935c0a80002c0a8000100006558$inner
+    check_eq "decap: VSID 5001 with FlowID 0 and 0xff reached vm2" \
+        "$inner
+$inner" "$(captured vm2 2)"
+    sleep 0.5
+    check_eq "VSID 19 and GRE without a key did not" 2 "$(wc -l < $T/vm2.cap)"
+    flows=$(dp_flows)
+    echo "$flows" | sed 's/^/    /'
+    check_eq "flows: encap with key 0x138900; VSID 5001 (both FlowIDs) to vm2; VSID 19 blocked; no key dropped" "1 2 1 1" \
+        "$(echo "$flows" | grep -c '^recirc_id(0),in_port(vm1),.*actions:set(tunnel(tun_id=0x138900,src=192.168.0.1,dst=192.168.0.2,ttl=64,flags(df|key))),gre_sys$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1389\(00\|ff\),src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:vm2$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(tun_id=0x1389,src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:drop$') \
+$(echo "$flows" | grep -c '^recirc_id(0),tunnel(src=192.168.0.2,dst=192.168.0.1,.*in_port(gre_sys),.*actions:drop$')"
 }
 
 # tests/vfp-layers.at "IPv6 conditions and nat", on the kernel.
@@ -471,7 +569,8 @@ test_compare_userspace() {
     ovs_start
     check ovs-vsctl add-br bk -- set bridge bk datapath_type=vfp-system \
         other_config:hwaddr=aa:aa:aa:aa:aa:01 \
-        -- add-br bu -- set bridge bu datapath_type=vfp-netdev
+        -- add-br bu -- set bridge bu datapath_type=vfp-netdev \
+        other_config:vfp-tunnel-mac=aa:aa:aa:aa:aa:01
     add_vm k1 00:00:00:00:00:01 - 1 bk
     add_vm k2 00:00:00:00:00:02 - 2 bk
     add_vm kup aa:aa:aa:aa:aa:02 192.168.0.2 3 bk uplink
@@ -479,9 +578,9 @@ test_compare_userspace() {
     add_vm u2 00:00:00:00:00:02 - 2 bu
     add_vm uup aa:aa:aa:aa:aa:02 - 3 bu uplink
     check ovs-vsctl add-port bk kvx -- set Interface kvx type=vxlan \
-        options:remote_ip=flow options:key=flow \
+        options:remote_ip=flow options:key=flow options:local_ip=192.168.0.1 \
         -- add-port bu uvx -- set Interface uvx type=vxlan \
-        options:remote_ip=flow options:key=flow
+        options:remote_ip=flow options:key=flow options:local_ip=192.168.0.1
     ip link set bk up
     ip addr add 192.168.0.1/24 dev bk
     ip neigh replace 192.168.0.2 lladdr aa:aa:aa:aa:aa:02 dev bk nud permanent
@@ -842,6 +941,8 @@ run_test "simulation: a SYN flood from outside takes no SNAT port, the VM still 
 run_test "fragments: a tiny first fragment to a blocked port dropped, others reassembled" test_fragments_tiny
 run_test "fragments: stateful dnat translates every fragment" test_fragments_dnat
 run_test "fragments: IPv6 fragments through nat" test_fragments_ipv6
+run_test "tunnels: VXLAN not for this host is switched by its outer MAC, never decapsulated into a VM" test_vxlan_not_for_host
+run_test "tunnels: the NVGRE VSID is the GRE key's top 24 bits, a key is required" test_nvgre_vsid
 
 echo "kernel-suite: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
