@@ -18,6 +18,8 @@ vfp_libvfp_la_SOURCES = \
 	vfp/ht.h \
 	vfp/layer.c \
 	vfp/layer.h \
+	vfp/packet-check.c \
+	vfp/packet-check.h \
 	vfp/parse-util.h \
 	vfp/port.c \
 	vfp/port.h \

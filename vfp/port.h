@@ -42,6 +42,7 @@
 #include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
+#include "vfp/packet-check.h"
 
 struct flow;
 struct vfp_layer;
@@ -67,6 +68,9 @@ struct vfp_port {
     atomic_uint64_t generation;
     struct vfp_counter stats[2];    /* Packets through the layers, by
                                      * direction. */
+    struct vfp_counter malformed[VFP_MALFORMED_N];  /* Dropped for their
+                                     * headers (vfp/packet-check.h), by
+                                     * reason; [0] unused. */
     struct shash counters;          /* count(NAME): "struct vfp_counter"s.
                                      * Main thread only; they live as long
                                      * as the port. */
