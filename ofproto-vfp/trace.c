@@ -14,8 +14,13 @@
  * limitations under the License.
  */
 
-/* "vfp/trace PORT in|out FLOW": what VFP does to a packet, layer by layer,
- * without side effects (nothing installed, nothing counted).
+/* "vfp/trace PORT in|out FLOW|packet=HEX": what VFP does to a packet, layer
+ * by layer, without side effects (nothing installed, nothing counted).
+ *
+ * Given a packet, trace parses it as the datapath does and checks its
+ * headers as the slow path does (vfp/packet-check.h), and reports the
+ * datapath flow that the packet would hit now, if any, so that a test can
+ * check that the datapath does what trace says.
  *
  * It runs the very code that handles datapath misses,
  * vfp_upcall_compile(), with a 'struct vfp_trace' that records each step
@@ -23,6 +28,7 @@
 
 #include <config.h>
 
+#include "dp-packet.h"
 #include "dpif.h"
 #include "flow.h"
 #include "odp-util.h"
@@ -33,6 +39,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "packets.h"
 #include "unixctl.h"
 #include "timeval.h"
 #include "util.h"
@@ -134,6 +141,18 @@ vfp_trace_stage_done(struct vfp_trace *trace, const struct vfp_ht *composite,
     }
 }
 
+/* The current stage's port dropped the packet for its malformed headers,
+ * without running its layers. */
+void
+vfp_trace_malformed(struct vfp_trace *trace, const char *reason)
+{
+    if (trace) {
+        json_object_put_string(trace->stage, "malformed", reason);
+        json_object_put_string(trace->stage, "composite", "drop");
+        json_object_put_string(trace->stage, "result", "drop");
+    }
+}
+
 void
 vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
 {
@@ -168,7 +187,8 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     struct ofpbuf odp_actions;
 
     ofpbuf_init(&odp_actions, 64);
-    vfp_upcall_compile(fwd, in, flow, false, &odp_actions, &info, &trace);
+    vfp_upcall_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
+                       &trace);
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
     json_destroy(trace.forward);
@@ -182,13 +202,72 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     return trace.stages;
 }
 
-/* vfp/trace PORT in|out FLOW */
+/* True if 'flow' matches datapath flow 'f', key and mask. */
+static bool
+dp_flow_matches(const struct dpif_flow *f, const struct flow *flow)
+{
+    struct flow_wildcards wc;
+    struct flow key;
+
+    if (odp_flow_key_to_flow(f->key, f->key_len, &key, NULL) == ODP_FIT_ERROR
+        || odp_flow_key_to_mask(f->mask, f->mask_len, &wc, &key,
+                                NULL) == ODP_FIT_ERROR) {
+        return false;
+    }
+
+    const uint64_t *a = (const uint64_t *) flow;
+    const uint64_t *b = (const uint64_t *) &key;
+    const uint64_t *m = (const uint64_t *) &wc.masks;
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((a[i] ^ b[i]) & m[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The datapath flow a packet with headers 'flow' would hit now: {"ufid",
+ * "actions"}, or null.  Dumps the datapath: for tests and debugging. */
+static struct json *
+find_dp_flow(const struct vfp_backer *backer, const struct flow *flow)
+{
+    struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, false,
+                                                        NULL);
+    struct dpif_flow_dump_thread *thread = dpif_flow_dump_thread_create(dump);
+    struct json *json = NULL;
+    struct dpif_flow flows[50];
+    int n;
+
+    while (!json && (n = dpif_flow_dump_next(thread, flows,
+                                             ARRAY_SIZE(flows))) > 0) {
+        for (int i = 0; i < n && !json; i++) {
+            if (dp_flow_matches(&flows[i], flow)) {
+                struct ds s = DS_EMPTY_INITIALIZER;
+
+                json = json_object_create();
+                odp_format_ufid(&flows[i].ufid, &s);
+                json_object_put_string(json, "ufid", ds_cstr(&s));
+                ds_clear(&s);
+                format_odp_actions(&s, flows[i].actions, flows[i].actions_len,
+                                   NULL);
+                json_object_put(json, "actions",
+                                json_string_create_nocopy(ds_steal_cstr(&s)));
+            }
+        }
+    }
+    dpif_flow_dump_thread_destroy(thread);
+    dpif_flow_dump_destroy(dump);
+    return json ? json : json_null_create();
+}
+
+/* vfp/trace PORT in|out FLOW|packet=HEX */
 static void
 trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
               const char *argv[], void *aux OVS_UNUSED)
 {
     char *error;
     struct vfp_ofport *port = vfp_ofport_find(argv[1], &error);
+    struct dp_packet *packet = NULL;
     struct flow flow;
 
     if (!port) {
@@ -198,7 +277,21 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = xasprintf("direction \"%s\" is not in or out", argv[2]);
         goto error;
     }
-    error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+    if (!strncmp(argv[3], "packet=", 7)) {
+        const char *hex = argv[3] + 7;
+
+        const char *bad = eth_from_hex(hex, &packet);
+        error = NULL;
+        if (bad) {
+            error = xasprintf("packet \"%s\": %s", hex, bad);
+            goto error;
+        }
+        /* As the datapath parses it on receive. */
+        pkt_metadata_init(&packet->md, port->odp_port);
+        flow_extract(packet, &flow);
+    } else {
+        error = parse_ofp_exact_flow(&flow, NULL, NULL, argv[3], NULL);
+    }
     if (error) {
         char *msg = xasprintf("flow \"%s\": %s", argv[3], error);
         free(error);
@@ -219,12 +312,21 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct ofpbuf odp_actions;
     ofpbuf_init(&odp_actions, 64);
 
+    enum vfp_malformed malformed;
+    bool per_packet = false;
     if (!strcmp(argv[2], "out")) {
         struct vfp_uf_info info;
 
-        vfp_upcall_compile(fwd, fport, &flow, false, &odp_actions, &info,
-                           &trace);
+        vfp_upcall_compile(fwd, fport, &flow, packet, false, &odp_actions,
+                           &info, &trace);
+        per_packet = vfp_upcall_per_packet(&info, &flow);
         vfp_uf_info_destroy(&info);
+    } else if (packet && vfp_port_layers(port->vport)->n
+               && (malformed = vfp_packet_check(dp_packet_data(packet),
+                                                dp_packet_size(packet)))) {
+        /* As a destination port with layers drops it in the slow path. */
+        vfp_trace_stage(&trace, port->odp_port, VFP_DIR_IN);
+        vfp_trace_malformed(&trace, vfp_malformed_name(malformed));
     } else {
         /* Toward the VM: the port's inbound layers only. */
         struct flow in_flow = flow;
@@ -260,7 +362,18 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     json_object_put(json, "forward", (trace.forward ? trace.forward
                                       : json_null_create()));
     json_object_put_string(json, "datapath_actions", ds_cstr(&actions));
+    if (!strcmp(argv[2], "out")) {
+        /* Whether the slow path would cache the result as a UF, as far as
+         * the packet alone decides (a closing connection, a resource miss
+         * or a full port also keep it per packet). */
+        json_object_put_string(json, "cache",
+                               per_packet ? "per-packet" : "uf");
+    }
+    if (packet) {
+        json_object_put(json, "datapath_flow", find_dp_flow(backer, &flow));
+    }
     ds_destroy(&actions);
+    dp_packet_delete(packet);
     ofpbuf_uninit(&odp_actions);
     vfp_unixctl_reply_json(conn, json);
     return;
@@ -268,11 +381,12 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
 error:
     unixctl_command_reply_error(conn, error);
     free(error);
+    dp_packet_delete(packet);
 }
 
 void
 vfp_trace_unixctl_init(void)
 {
-    unixctl_command_register("vfp/trace", "PORT in|out FLOW", 3, 3,
+    unixctl_command_register("vfp/trace", "PORT in|out FLOW|packet=HEX", 3, 3,
                              trace_unixctl, NULL);
 }

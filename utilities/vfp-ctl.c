@@ -107,7 +107,7 @@ static const struct vfp_ctl_command commands[] = {
       render_resources, false },
     /* Streams: see monitor(). */
     { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
-    { "trace", "PORT in|out FLOW", 3, 3, "vfp/trace", render_trace, false },
+    { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace", render_trace, false },
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
 };
 
@@ -149,10 +149,11 @@ usage(void)
            "  dump-resources PORT [NAME]\n"
            "  monitor [PORT] [since=N]  print events (resource misses) as "
            "JSON lines\n"
-           "  trace PORT in|out FLOW   what VFP does to FLOW, layer by "
-           "layer\n"
-           "  stats PORT        packets and bytes by port, layer, rule and "
-           "count()\n"
+           "  trace PORT in|out FLOW|packet=HEX\n"
+           "                    what VFP does to FLOW or to the packet, "
+           "layer by layer\n"
+           "  stats PORT        packets and bytes by port, layer, rule, "
+           "count() and drop reason\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -451,6 +452,11 @@ render_trace(const struct json *reply, struct ds *out)
 
         ds_put_format(out, "\n%s %s:\n", get_string(stage, "port"),
                       get_string(stage, "dir"));
+        if (get(stage, "malformed")->type == JSON_STRING) {
+            ds_put_format(out, "  headers cannot be parsed (%s): the port "
+                          "drops the packet\n",
+                          get_string(stage, "malformed"));
+        }
         for (size_t j = 0; j < layers->n; j++) {
             const struct json *layer = layers->elems[j];
 
@@ -496,6 +502,17 @@ render_trace(const struct json *reply, struct ds *out)
     }
     ds_put_format(out, "\nDatapath actions: %s\n",
                   get_string(reply, "datapath_actions"));
+    if (!strcmp(get_string(reply, "cache"), "per-packet")) {
+        ds_put_cstr(out, "Per packet: no unified flow is cached for this "
+                    "packet's key\n");
+    }
+
+    const struct json *dp_flow = get(reply, "datapath_flow");
+    if (dp_flow->type == JSON_OBJECT) {
+        ds_put_format(out, "Datapath flow hit now: %s, actions:%s\n",
+                      get_string(dp_flow, "ufid"),
+                      get_string(dp_flow, "actions"));
+    }
 }
 
 static void
@@ -549,6 +566,23 @@ render_stats(const struct json *reply, struct ds *out)
         free(name);
         put_counter(out, counters->elems[i]);
         ds_put_char(out, '\n');
+    }
+
+    /* Drop reasons: only those that happened (JSON has them all). */
+    const struct json *drops = get(reply, "drops");
+    if (drops->type == JSON_OBJECT) {
+        const struct shash_node **nodes = shash_sort(json_object(drops));
+
+        for (size_t i = 0; i < shash_count(json_object(drops)); i++) {
+            if (get_int(nodes[i]->data, "packets")) {
+                char *name = xasprintf("drop %s", nodes[i]->name);
+                ds_put_format(out, "  %-32s ", name);
+                free(name);
+                put_counter(out, nodes[i]->data);
+                ds_put_char(out, '\n');
+            }
+        }
+        free(nodes);
     }
 }
 
