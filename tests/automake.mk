@@ -10,10 +10,11 @@ TESTSUITE_AT = \
 	tests/vfp-layers.at \
 	tests/vfp-stateful.at \
 	tests/vfp-ctl-errors.at \
+	tests/vfp-malformed.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
-	tests/vfp-encap.py
+	tests/vfp-encap.py tests/vfp-trace-check.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
