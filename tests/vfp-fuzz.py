@@ -17,6 +17,12 @@
 #       each is the allowed 5-tuple, parsed as the datapaths parse it, or a
 #       later fragment of a datagram whose first fragment was.  Prints the
 #       number of frames.
+#
+#   vfp-fuzz.py check-blocked PCAP
+#       For a policy that allows everything but the sources of the frames
+#       (192.0.2.7, 2001:db8::7): fails if a frame of PCAP comes from one,
+#       found where its IP header is whether or not that header is valid,
+#       or has more than two VLAN tags (which hide the IP header).
 import random
 import socket
 import struct
@@ -255,6 +261,38 @@ def check_frame(f, first_fragments):
     return None
 
 
+def blocked_source(f):
+    """Why 'f' would be from a blocked source, or None."""
+    ofs, n_vlans = 12, 0
+    while f[ofs:ofs + 2] in (b"\x81\x00", b"\x88\xa8"):
+        n_vlans += 1
+        ofs += 4
+    if n_vlans > 2:
+        return "more than two VLAN tags"
+    ethertype, ofs = f[ofs:ofs + 2], ofs + 2
+    if ethertype < b"\x06\x00" and f[ofs:ofs + 6] == b"\xaa\xaa\x03\0\0\0":
+        ethertype, ofs = f[ofs + 6:ofs + 8], ofs + 8
+    if ethertype == b"\x08\x00" and f[ofs + 12:ofs + 16] == \
+            socket.inet_aton(ALLOWED[0]):
+        return "from blocked 192.0.2.7"
+    if ethertype == b"\x86\xdd" and f[ofs + 8:ofs + 24] == \
+            socket.inet_pton(socket.AF_INET6, "2001:db8::7"):
+        return "from blocked 2001:db8::7"
+    return None
+
+
+def check_blocked(name):
+    frames = read_pcap(name)
+    bad = 0
+    for i, f in enumerate(frames):
+        why = blocked_source(f)
+        if why:
+            bad += 1
+            print("frame %d: %s: %s" % (i, why, f.hex()))
+    print("%d frames, %d from a blocked source" % (len(frames), bad))
+    return 1 if bad else 0
+
+
 def check(name):
     first_fragments = set()
     frames = read_pcap(name)
@@ -274,7 +312,10 @@ def main(args):
         return 0
     if args[:1] == ["check"]:
         return check(args[1])
-    sys.exit("usage: vfp-fuzz.py generate N [SEED] | check PCAP")
+    if args[:1] == ["check-blocked"]:
+        return check_blocked(args[1])
+    sys.exit("usage: vfp-fuzz.py generate N [SEED] | check PCAP "
+             "| check-blocked PCAP")
 
 
 if __name__ == "__main__":

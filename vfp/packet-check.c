@@ -177,8 +177,8 @@ check_arp(const uint8_t *p, size_t size)
 }
 
 /* Checks the Ethernet frame 'frame', 'size' bytes, the way lib/flow.c's
- * parse_vlan(), parse_ethertype() and miniflow_extract() read it, but
- * strictly: a header the parser would skip or give up on is a failure. */
+ * parse_vlan() (as many tags as 'flow_vlan_limit'), parse_ethertype() and
+ * miniflow_extract() read it, but strictly: a header the parser would skip or give up on is a failure. */
 enum vfp_malformed
 vfp_packet_check(const void *frame, size_t size)
 {
@@ -192,9 +192,10 @@ vfp_packet_check(const void *frame, size_t size)
     uint16_t type = get16(p + ofs);
     int n_vlans = 0;
     while (type == ETH_TYPE_VLAN_8021Q || type == ETH_TYPE_VLAN_8021AD) {
-        /* The datapaths parse two tags; a third would leave the packet
-         * with a VLAN ethertype and no L3. */
-        if (n_vlans++ == FLOW_MAX_VLAN_HEADERS
+        /* The slow path parses as many tags as other_config:vlan-limit
+         * says (OVS's default: one); one more would leave the packet with
+         * a VLAN ethertype and no L3 that a layer could see. */
+        if (n_vlans++ == flow_vlan_limit
             || size - ofs < VLAN_HEADER_LEN + 2) {
             return VFP_MALFORMED_VLAN;
         }

@@ -30,8 +30,9 @@
  * Two defences, both here:
  *
  *   - vfp_packet_check() validates a packet's own bytes, strictly, as deep
- *     as any VFP condition looks (Ethernet, VLANs, IPv4, IPv6 and its
- *     extension headers, TCP, UDP, SCTP, ICMP, ICMPv6, IGMP, ARP).  A port
+ *     as any VFP condition looks (Ethernet, as many VLAN tags as the
+ *     parser takes, IPv4, IPv6 and its extension headers, TCP, UDP, SCTP,
+ *     ICMP, ICMPv6, IGMP, ARP).  A port
  *     with layers drops a packet that fails, counted under the reason.
  *
  *   - vfp_flow_is_ambiguous() says whether a key is one that the
@@ -50,7 +51,8 @@ struct flow;
 enum vfp_malformed {
     VFP_MALFORMED_NONE,         /* The headers are fine. */
     VFP_MALFORMED_ETH,          /* Shorter than an Ethernet header. */
-    VFP_MALFORMED_VLAN,         /* Truncated tag, or more than two. */
+    VFP_MALFORMED_VLAN,         /* Truncated tag, or more tags than
+                                 * other_config:vlan-limit. */
     VFP_MALFORMED_IPV4,
     VFP_MALFORMED_IPV6,         /* Header, length, extension headers. */
     VFP_MALFORMED_TCP,
