@@ -362,7 +362,7 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     json_object_put(json, "forward", (trace.forward ? trace.forward
                                       : json_null_create()));
     json_object_put_string(json, "datapath_actions", ds_cstr(&actions));
-    if (!strcmp(argv[2], "out")) {
+    if (packet && !strcmp(argv[2], "out")) {
         /* Whether the slow path would cache the result as a UF, as far as
          * the packet alone decides (a closing connection, a resource miss
          * or a full port also keep it per packet). */
