@@ -377,9 +377,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 }
 
 /* Decides what happens to the packets of the connection whose first packet
- * is 'packet' (null for a simulated one), with headers 'flow': appends datapath
- * actions to 'odp_actions', sets 'wc' to the UF's mask and records the UF
- * under datapath flow id 'ufid'.
+ * is 'packet' (null for a simulated one), with headers 'flow': appends
+ * datapath actions to 'odp_actions', sets 'wc' to the UF's mask and records
+ * the UF under datapath flow id 'ufid'.
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
@@ -389,8 +389,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
  * flows first, or the packet is malformed or its key ambiguous
  * (vfp_upcall_per_packet()).  'dp_flow', if nonnull, is the key the
  * datapath parsed itself, when it may differ from 'flow' (the kernel's):
- * ambiguous too, it is not cached either.  'simulated' is for pair_uf(): no packet, no
- * counting, no pairing of its own (EEXIST if the UF already exists). */
+ * ambiguous too, it is not cached either.  'simulated' is for pair_uf(): no
+ * packet, no counting, no pairing of its own (EEXIST if the UF already
+ * exists). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
                     const struct vfp_uf_info *, unsigned pmd_id);
 

@@ -107,7 +107,8 @@ static const struct vfp_ctl_command commands[] = {
       render_resources, false },
     /* Streams: see monitor(). */
     { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
-    { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace", render_trace, false },
+    { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace",
+      render_trace, false },
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
 };
 

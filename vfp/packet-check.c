@@ -178,7 +178,8 @@ check_arp(const uint8_t *p, size_t size)
 
 /* Checks the Ethernet frame 'frame', 'size' bytes, the way lib/flow.c's
  * parse_vlan() (as many tags as 'flow_vlan_limit'), parse_ethertype() and
- * miniflow_extract() read it, but strictly: a header the parser would skip or give up on is a failure. */
+ * miniflow_extract() read it, but strictly: a header the parser would skip
+ * or give up on is a failure. */
 enum vfp_malformed
 vfp_packet_check(const void *frame, size_t size)
 {
