@@ -511,7 +511,8 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
     uint64_t stub[512 / 8];
     struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
     struct vfp_uf_info info;
-    vfp_upcall_compile(fwd, port, &flow, false, &actions, &info, NULL);
+    vfp_upcall_compile(fwd, port, &flow, whole, false, &actions, &info,
+                       NULL);
 
     /* The counters count the fragments, as they would the packets of an
      * unfragmented datagram. */

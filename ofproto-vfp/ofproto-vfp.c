@@ -964,8 +964,7 @@ packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
 
             flow.in_port.odp_port = in_odp;
             if (!bridge || !vfp_upcall_packet_out(ofproto->backer, &flow,
-                                                  dp_packet_size(opo->packet),
-                                                  odp_actions)) {
+                                                  opo->packet, odp_actions)) {
                 VLOG_WARN_RL(&rl, "%s: packet-out to NORMAL refused: its "
                              "in_port is not a VFP port of the bridge",
                              ofproto->up.name);

@@ -158,17 +158,20 @@ void vfp_backer_enumerate_types(struct sset *types);
 const char *vfp_dpif_type(const char *vfp_type);
 
 /* upcall.c */
+struct dp_packet;
 struct vfp_fwd_port;
 struct vfp_trace;
 struct vfp_uf_info;
 void vfp_upcall_start(struct vfp_backer *);
 bool vfp_upcall_packet_out(struct vfp_backer *, const struct flow *,
-                           size_t packet_size, struct ofpbuf *odp_actions);
+                           const struct dp_packet *,
+                           struct ofpbuf *odp_actions);
 void vfp_upcall_stop(struct vfp_backer *);
 void vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
-                        const struct flow *, bool simulated,
-                        struct ofpbuf *odp_actions, struct vfp_uf_info *,
-                        struct vfp_trace *);
+                        const struct flow *, const struct dp_packet *,
+                        bool simulated, struct ofpbuf *odp_actions,
+                        struct vfp_uf_info *, struct vfp_trace *);
+bool vfp_upcall_per_packet(const struct vfp_uf_info *, const struct flow *);
 
 /* trace.c: reports of vfp_upcall_compile() for "vfp-ctl trace".  Each
  * function does nothing when 'trace' is null. */
@@ -179,6 +182,7 @@ void vfp_trace_layer(const struct vfp_layer_result *, const struct flow *,
                      void *trace);
 void vfp_trace_stage_done(struct vfp_trace *, const struct vfp_ht *,
                           bool pass);
+void vfp_trace_malformed(struct vfp_trace *, const char *reason);
 void vfp_trace_forward(struct vfp_trace *, const odp_port_t *, size_t n);
 void vfp_trace_tunnel(struct vfp_trace *, const char *what);
 void vfp_trace_unixctl_init(void);

@@ -708,8 +708,8 @@ counter_json(const struct vfp_counter *c)
 }
 
 /* vfp/stats PORT: packets and bytes through the port's layers (by
- * direction), each layer (by direction), each rule, and each count(NAME)
- * context.  Brings the counters up to date with a revalidation first. */
+ * direction), each layer (by direction), each rule, each count(NAME)
+ * context, and the packets the port dropped by reason ("drops").  Brings the counters up to date with a revalidation first. */
 static void
 stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
       void *aux OVS_UNUSED)
@@ -775,6 +775,13 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
         json_object_put(json, "tunnel_drops",
                         counter_json(&vport->tnl_drops));
     }
+    /* Packets the port dropped before its layers, by reason. */
+    struct json *drops_json = json_object_create();
+    for (size_t i = 1; i < VFP_MALFORMED_N; i++) {
+        json_object_put(drops_json, vfp_malformed_name(i),
+                        counter_json(&vport->malformed[i]));
+    }
+    json_object_put(json, "drops", drops_json);
     vfp_unixctl_reply_json(conn, json);
 }
 

@@ -14,8 +14,13 @@
  * limitations under the License.
  */
 
-/* "vfp/trace PORT in|out FLOW": what VFP does to a packet, layer by layer,
- * without side effects (nothing installed, nothing counted).
+/* "vfp/trace PORT in|out FLOW|packet=HEX": what VFP does to a packet, layer
+ * by layer, without side effects (nothing installed, nothing counted).
+ *
+ * Given a packet, trace parses it as the datapath does and checks its
+ * headers as the slow path does (vfp/packet-check.h), and reports the
+ * datapath flow that the packet would hit now, if any, so that a test can
+ * check that the datapath does what trace says.
  *
  * It runs the very code that handles datapath misses,
  * vfp_upcall_compile(), with a 'struct vfp_trace' that records each step
@@ -40,6 +45,7 @@
 #include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofpbuf.h"
+#include "packets.h"
 #include "unixctl.h"
 #include "timeval.h"
 #include "util.h"
@@ -143,6 +149,18 @@ vfp_trace_stage_done(struct vfp_trace *trace, const struct vfp_ht *composite,
     }
 }
 
+/* The current stage's port dropped the packet for its malformed headers,
+ * without running its layers. */
+void
+vfp_trace_malformed(struct vfp_trace *trace, const char *reason)
+{
+    if (trace) {
+        json_object_put_string(trace->stage, "malformed", reason);
+        json_object_put_string(trace->stage, "composite", "drop");
+        json_object_put_string(trace->stage, "result", "drop");
+    }
+}
+
 void
 vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
 {
@@ -186,7 +204,8 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     struct ofpbuf odp_actions;
 
     ofpbuf_init(&odp_actions, 64);
-    vfp_upcall_compile(fwd, in, flow, false, &odp_actions, &info, &trace);
+    vfp_upcall_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
+                       &trace);
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
     json_destroy(trace.forward);
@@ -267,10 +286,13 @@ check_flow_values(const char *flow_s)
 /* Traces 'flow', which entered on 'port' ('out') or goes to it ('in'), and
  * returns the JSON of what happened: "flow", "stages", "forward", "tunnel"
  * (if it is a tunnel packet that VFP decapsulated or refused) and
- * "datapath_actions". */
+ * "datapath_actions".  With 'packet' (the headers 'flow' came from), its
+ * bytes are checked as the slow path checks them, and '*per_packet' says
+ * whether the slow path would cache no UF for it. */
 static struct json *
 trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
-           bool out, const struct flow *flow)
+           bool out, const struct flow *flow, const struct dp_packet *packet,
+           bool *per_packet)
 {
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     struct vfp_trace trace = {
@@ -280,12 +302,21 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
     struct ofpbuf odp_actions;
     ofpbuf_init(&odp_actions, 64);
 
+    enum vfp_malformed malformed;
+    *per_packet = false;
     if (out) {
         struct vfp_uf_info info;
 
-        vfp_upcall_compile(fwd, fport, flow, false, &odp_actions, &info,
-                           &trace);
+        vfp_upcall_compile(fwd, fport, flow, packet, false, &odp_actions,
+                           &info, &trace);
+        *per_packet = vfp_upcall_per_packet(&info, flow);
         vfp_uf_info_destroy(&info);
+    } else if (packet && vfp_port_layers(fport->vport)->n
+               && (malformed = vfp_packet_check(dp_packet_data(packet),
+                                                dp_packet_size(packet)))) {
+        /* As a destination port with layers drops it in the slow path. */
+        vfp_trace_stage(&trace, fport->odp_port, VFP_DIR_IN);
+        vfp_trace_malformed(&trace, vfp_malformed_name(malformed));
     } else {
         /* Toward the VM: the port's inbound layers only. */
         struct flow in_flow = *flow;
@@ -361,16 +392,75 @@ trace_decap(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
         const struct vfp_fwd_port *tport = vfp_fwd_find_port(
             vfp_backer_fwd(backer), bridge->tunnel);
         struct flow inner;
+        bool per_packet;
 
         packet = batch.packets[0];
         packet->md.in_port.odp_port = bridge->tunnel;
         flow_extract(packet, &inner);
-        json = trace_flow(backer, tport, true, &inner);
+        json = trace_flow(backer, tport, true, &inner, packet, &per_packet);
         dp_packet_delete_batch(&batch, true);
     }
     json_object_put_string(json, "tunnel_port",
                            port_name(backer, bridge->tunnel));
     return json;
+}
+
+/* True if 'flow' matches datapath flow 'f', key and mask. */
+static bool
+dp_flow_matches(const struct dpif_flow *f, const struct flow *flow)
+{
+    struct flow_wildcards wc;
+    struct flow key;
+
+    if (odp_flow_key_to_flow(f->key, f->key_len, &key, NULL) == ODP_FIT_ERROR
+        || odp_flow_key_to_mask(f->mask, f->mask_len, &wc, &key,
+                                NULL) == ODP_FIT_ERROR) {
+        return false;
+    }
+
+    const uint64_t *a = (const uint64_t *) flow;
+    const uint64_t *b = (const uint64_t *) &key;
+    const uint64_t *m = (const uint64_t *) &wc.masks;
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((a[i] ^ b[i]) & m[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The datapath flow a packet with headers 'flow' would hit now: {"ufid",
+ * "actions"}, or null.  Dumps the datapath: for tests and debugging. */
+static struct json *
+find_dp_flow(const struct vfp_backer *backer, const struct flow *flow)
+{
+    struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, false,
+                                                        NULL);
+    struct dpif_flow_dump_thread *thread = dpif_flow_dump_thread_create(dump);
+    struct json *json = NULL;
+    struct dpif_flow flows[50];
+    int n;
+
+    while (!json && (n = dpif_flow_dump_next(thread, flows,
+                                             ARRAY_SIZE(flows))) > 0) {
+        for (int i = 0; i < n && !json; i++) {
+            if (dp_flow_matches(&flows[i], flow)) {
+                struct ds s = DS_EMPTY_INITIALIZER;
+
+                json = json_object_create();
+                odp_format_ufid(&flows[i].ufid, &s);
+                json_object_put_string(json, "ufid", ds_cstr(&s));
+                ds_clear(&s);
+                format_odp_actions(&s, flows[i].actions, flows[i].actions_len,
+                                   NULL);
+                json_object_put(json, "actions",
+                                json_string_create_nocopy(ds_steal_cstr(&s)));
+            }
+        }
+    }
+    dpif_flow_dump_thread_destroy(thread);
+    dpif_flow_dump_destroy(dump);
+    return json ? json : json_null_create();
 }
 
 /* vfp/trace PORT in|out FLOW|packet=HEX */
@@ -439,10 +529,22 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
     const struct vfp_fwd_port *fport = vfp_fwd_find_port(
         vfp_backer_fwd(backer), port->odp_port);
     bool out = !strcmp(argv[2], "out");
-    struct json *json = trace_flow(backer, fport, out, &flow);
+    bool per_packet;
+    struct json *json = trace_flow(backer, fport, out, &flow, packet,
+                                   &per_packet);
 
     json_object_put_string(json, "port", argv[1]);
     json_object_put_string(json, "dir", argv[2]);
+    if (packet && out) {
+        /* Whether the slow path would cache the result as a UF, as far as
+         * the packet alone decides (a closing connection, a resource miss
+         * or a full port also keep it per packet). */
+        json_object_put_string(json, "cache",
+                               per_packet ? "per-packet" : "uf");
+    }
+    if (packet) {
+        json_object_put(json, "datapath_flow", find_dp_flow(backer, &flow));
+    }
     if (packet && out) {
         struct json *decap = trace_decap(backer, fport, &flow, packet);
         if (decap) {
@@ -457,6 +559,7 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
 error:
     vfp_unixctl_reply_error(conn, error);
     free(error);
+    dp_packet_delete(packet);
 }
 
 void

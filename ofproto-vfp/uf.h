@@ -108,6 +108,9 @@ struct vfp_uf_info {
     struct vfp_counter **counters;
     size_t n_counters, allocated_counters;
     struct vfp_proc proc;       /* Connections, and whether to cache. */
+    enum vfp_malformed malformed;   /* Why the packet's headers failed
+                                     * vfp_packet_check(), if they did. */
+    bool layered;               /* A port on the path has layers. */
 
     /* The packet as the inbound layers of its only destination port left
      * it, for UF pairing (VFP §6.4.1); ODPP_NONE if there is none. */

@@ -49,6 +49,7 @@
 #include "vfp/counter.h"
 #include "vfp/flow-table.h"
 #include "vfp/layer.h"
+#include "vfp/packet-check.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
 #include "vfp/ufid.h"
@@ -89,9 +90,14 @@ add_counter(struct vfp_uf_info *info, struct vfp_counter *counter)
     info->counters[info->n_counters++] = counter;
 }
 
-static void
+/* Adds 'port' to the UF before its layers process the packet in direction
+ * 'dir'.  Returns false if the port drops the packet instead, because its
+ * headers are malformed and the port has layers, which could match on what
+ * the parser did not see (vfp/packet-check.h); counted there, in the slow
+ * path, under the reason. */
+static bool
 add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
-         enum vfp_dir dir)
+         enum vfp_dir dir, size_t packet_size)
 {
     struct vfp_uf_info *info = ctx->info;
 
@@ -99,10 +105,38 @@ add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
      * stale rather than wrongly current. */
     info->ports[info->n_ports++] = (struct vfp_uf_port) {
         port->odp_port, vfp_port_generation(port->vport) };
-    add_counter(info, CONST_CAST(struct vfp_counter *,
-                                 &port->vport->stats[dir]));
     ctx->dir = dir;
     vfp_trace_stage(ctx->trace, port->odp_port, dir);
+
+    if (vfp_port_layers(port->vport)->n) {
+        info->layered = true;
+        if (info->malformed) {
+            if (info->proc.commit && !info->proc.simulated) {
+                vfp_counter_add(CONST_CAST(struct vfp_counter *,
+                                           &port->vport->malformed[
+                                               info->malformed]),
+                                1, packet_size);
+            }
+            vfp_trace_malformed(ctx->trace,
+                                vfp_malformed_name(info->malformed));
+            return false;
+        }
+    }
+    add_counter(info, CONST_CAST(struct vfp_counter *,
+                                 &port->vport->stats[dir]));
+    return true;
+}
+
+/* True if the packet that made 'info', with headers 'flow', must be
+ * handled alone instead of caching a UF: through a port with layers, a
+ * malformed packet (its UF would drop valid packets of the same key), or
+ * a key that a malformed packet can also have (its UF would let malformed
+ * packets through).  See vfp/packet-check.h. */
+bool
+vfp_upcall_per_packet(const struct vfp_uf_info *info, const struct flow *flow)
+{
+    return info->layered && (info->malformed
+                             || vfp_flow_is_ambiguous(flow));
 }
 
 /* vfp_port_process() callback: after each layer. */
@@ -260,9 +294,9 @@ tunnel_refused(const struct vfp_fwd_port *in, const struct flow *flow)
  * result needs state that a real packet must make. */
 void
 vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
-                   const struct flow *flow, bool simulated,
-                   struct ofpbuf *odp_actions, struct vfp_uf_info *info,
-                   struct vfp_trace *trace)
+                   const struct flow *flow, const struct dp_packet *packet,
+                   bool simulated, struct ofpbuf *odp_actions,
+                   struct vfp_uf_info *info, struct vfp_trace *trace)
 {
     struct compile_ctx ctx = { .info = info, .trace = trace };
     struct flow out_flow = *flow;
@@ -273,6 +307,12 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     vfp_proc_init(&info->proc, !trace && !simulated, time_msec());
     info->proc.simulated = simulated;
     info->delivered_port = ODPP_NONE;
+
+    size_t packet_size = packet ? dp_packet_size(packet) : 0;
+    if (packet) {
+        info->malformed = vfp_packet_check(dp_packet_data(packet),
+                                           packet_size);
+    }
 
     if (must_pop(fwd, in, flow)) {
         /* Decapsulation costs a second datapath pass: the datapath
@@ -302,7 +342,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         out_flow.tunnel.tun_id = vfp_nvgre_key_to_vsid(flow->tunnel.tun_id);
     }
 
-    add_port(&ctx, in, VFP_DIR_OUT);
+    if (!add_port(&ctx, in, VFP_DIR_OUT, packet_size)) {
+        return;
+    }
     bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
                                  layer_done, &ctx, &info->proc);
     vfp_trace_stage_done(trace, &ht, pass);
@@ -336,7 +378,9 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
         struct flow in_flow = out_flow;
 
-        add_port(&ctx, dst, VFP_DIR_IN);
+        if (!add_port(&ctx, dst, VFP_DIR_IN, packet_size)) {
+            continue;
+        }
         pass = vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht,
                                 layer_done, &ctx, &info->proc);
         vfp_trace_stage_done(trace, &ht, pass);
@@ -362,26 +406,29 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
 }
 
 /* Decides what happens to the packets of the connection whose first packet
- * 'packet' (null if simulated) has headers 'flow' and is 'packet_size'
- * bytes long: appends datapath actions to 'odp_actions', sets 'wc' to the
- * UF's mask and records the UF under datapath flow id 'ufid'.
+ * is 'packet' (null for a simulated one), with headers 'flow': appends
+ * datapath actions to 'odp_actions', sets 'wc' to the UF's mask and records
+ * the UF under datapath flow id 'ufid'.
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
  * datapath's own local port, a port being removed), the UF table is full,
  * a port refused a new connection (its limit), a connection is closing, a
  * resource lookup missed, another packet made the connection's layer
- * flows first, or the packet is an IP fragment (held for reassembly, with
- * no actions).  'simulated' is for pair_uf(): no packet, no side
- * effects, no counting, no pairing of its own (EEXIST if the UF already
- * exists, ENOSPC if only a real packet can make its state). */
+ * flows first, the packet is an IP fragment (held for reassembly, with no
+ * actions), or the packet is malformed or its key ambiguous
+ * (vfp_upcall_per_packet()).  'dp_flow', if nonnull, is the key the
+ * datapath parsed itself, when it may differ from 'flow' (the kernel's):
+ * ambiguous too, it is not cached either.  'simulated' is for pair_uf(): no
+ * packet, no side effects, no counting, no pairing of its own (EEXIST if the
+ * UF already exists, ENOSPC if only a real packet can make its state). */
 static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
                     const struct vfp_uf_info *, unsigned pmd_id);
 
 static int
 vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
-                     const struct dp_packet *packet,
-                     size_t packet_size, const ovs_u128 *ufid,
+                     const struct flow *dp_flow,
+                     const struct dp_packet *packet, const ovs_u128 *ufid,
                      unsigned pmd_id, struct flow_wildcards *wc,
                      struct ofpbuf *odp_actions, bool simulated)
 {
@@ -406,7 +453,9 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     struct vfp_uf_info info;
-    vfp_upcall_compile(fwd, port, flow, simulated, odp_actions, &info, NULL);
+    size_t packet_size = packet ? dp_packet_size(packet) : 0;
+    vfp_upcall_compile(fwd, port, flow, packet, simulated, odp_actions, &info,
+                       NULL);
     for (size_t i = 0; i < info.proc.n_counters; i++) {
         add_counter(&info, info.proc.counters[i]);
     }
@@ -417,8 +466,14 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     }
 
     int error = 0;
-    if (info.proc.refused || info.proc.closing || info.proc.missed
-        || info.proc.raced || info.proc.incomplete) {
+    if (vfp_upcall_per_packet(&info, flow)
+        || (dp_flow && info.layered && vfp_flow_is_ambiguous(dp_flow))) {
+        /* Malformed packets and the keys they share with valid ones are
+         * decided packet by packet, so that no UF made by one kind of
+         * packet applies to the other. */
+        error = ENOSPC;
+    } else if (info.proc.refused || info.proc.closing || info.proc.missed
+               || info.proc.raced || info.proc.incomplete) {
         /* Refused connections must not take memory; closing ones are
          * watched packet by packet (a new SYN starts over); after a
          * resource miss, the next packet tries again (the controller may
@@ -456,7 +511,8 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
  * Returns false, appending nothing, if it entered on no VFP port. */
 bool
 vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
-                      size_t packet_size, struct ofpbuf *odp_actions)
+                      const struct dp_packet *packet,
+                      struct ofpbuf *odp_actions)
 {
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     const struct vfp_fwd_port *port = vfp_fwd_find_port(
@@ -466,12 +522,18 @@ vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
     if (!port) {
         return false;
     }
-    vfp_upcall_compile(fwd, port, flow, false, odp_actions, &info, NULL);
+    if (flow->nw_frag) {
+        /* Judged with its datagram, as a received fragment is. */
+        vfp_frags_receive(backer, packet, flow);
+        return true;
+    }
+    vfp_upcall_compile(fwd, port, flow, packet, false, odp_actions, &info,
+                       NULL);
     for (size_t i = 0; i < info.proc.n_counters; i++) {
         add_counter(&info, info.proc.counters[i]);
     }
     for (size_t i = 0; i < info.n_counters; i++) {
-        vfp_counter_add(info.counters[i], 1, packet_size);
+        vfp_counter_add(info.counters[i], 1, dp_packet_size(packet));
     }
     vfp_uf_info_destroy(&info);
     return true;
@@ -542,8 +604,8 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
     ovs_u128 ufid;
 
     odp_flow_key_hash(&answer, sizeof answer, &ufid);
-    if (!vfp_upcall_translate(backer, &answer, NULL, 0, &ufid, pmd_id, &wc,
-                              &actions, true)) {
+    if (!vfp_upcall_translate(backer, &answer, NULL, NULL, &ufid, pmd_id,
+                              &wc, &actions, true)) {
         struct odp_flow_key_parms parms = {
             .flow = &answer,
             .mask = &wc.masks,
@@ -594,8 +656,8 @@ vfp_upcall_cb(const struct dp_packet *packet,
         /* VFP installs no userspace() actions. */
         return ENODEV;
     }
-    return vfp_upcall_translate(backer, flow, packet, dp_packet_size(packet),
-                                ufid, pmd_id, wc, actions, false);
+    return vfp_upcall_translate(backer, flow, NULL, packet, ufid, pmd_id, wc,
+                                actions, false);
 }
 
 /* Fits the tunnel part of 'wc', a UF mask for 'flow', to the kernel.
@@ -667,7 +729,10 @@ handle_one_upcall(struct vfp_handler *h)
         goto out;
     }
     /* The key holds what the kernel parsed; take the rest (e.g. ND, TCP
-     * flags) from the packet itself, as ofproto-dpif does. */
+     * flags) from the packet itself, as ofproto-dpif does.  Where the two
+     * parsers differ (on malformed headers), the flow installed has the
+     * kernel's key: keep it to check it too. */
+    struct flow dp_flow = flow;
     pkt_metadata_from_flow(&dupcall.packet.md, &flow);
     flow_extract(&dupcall.packet, &flow);
 
@@ -675,10 +740,9 @@ handle_one_upcall(struct vfp_handler *h)
     struct ofpbuf odp_actions = OFPBUF_STUB_INITIALIZER(actions_stub);
     struct ofpbuf mask = OFPBUF_STUB_INITIALIZER(mask_stub);
     struct flow_wildcards wc;
-    int error = vfp_upcall_translate(backer, &flow, &dupcall.packet,
-                                     dp_packet_size(&dupcall.packet),
-                                     &dupcall.ufid, PMD_ID_NULL, &wc,
-                                     &odp_actions, false);
+    int error = vfp_upcall_translate(backer, &flow, &dp_flow,
+                                     &dupcall.packet, &dupcall.ufid,
+                                     PMD_ID_NULL, &wc, &odp_actions, false);
 
     struct dpif_op ops[2], *opsp[2];
     size_t n_ops = 0;

@@ -15,11 +15,14 @@ TESTSUITE_AT = \
 	tests/vfp-stress.at \
 	tests/vfp-grammar.at \
 	tests/vfp-tunnel.at \
+	tests/vfp-malformed.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
 	tests/vfp-encap.py \
 	tests/vfp-frag.py \
+	tests/vfp-fuzz.py \
+	tests/vfp-trace-check.py \
 	tests/check-asan.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
 

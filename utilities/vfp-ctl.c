@@ -161,8 +161,8 @@ usage(void)
            "  trace PORT in|out FLOW|packet=HEX   what VFP does to FLOW "
            "(or a packet,\n"
            "           through its decapsulation), layer by layer\n"
-           "  stats PORT        packets and bytes by port, layer, rule and "
-           "count()\n"
+           "  stats PORT        packets and bytes by port, layer, rule, "
+           "count() and drop reason\n"
            "  flush-connections PORT [CONDS]   end connections (their layer "
            "flows, SNAT\n"
            "           ports, unified flows) whose tuple as the VM sends it "
@@ -539,6 +539,11 @@ render_trace_pass(const struct json *reply, struct ds *out)
 
         ds_put_format(out, "\n%s %s:\n", get_string(stage, "port"),
                       get_string(stage, "dir"));
+        if (get(stage, "malformed")->type == JSON_STRING) {
+            ds_put_format(out, "  headers cannot be parsed (%s): the port "
+                          "drops the packet\n",
+                          get_string(stage, "malformed"));
+        }
         for (size_t j = 0; j < layers->n; j++) {
             const struct json *layer = layers->elems[j];
 
@@ -580,6 +585,17 @@ render_trace_pass(const struct json *reply, struct ds *out)
     }
     ds_put_format(out, "\nDatapath actions: %s\n",
                   get_string(reply, "datapath_actions"));
+    if (!strcmp(get_string(reply, "cache"), "per-packet")) {
+        ds_put_cstr(out, "Per packet: no unified flow is cached for this "
+                    "packet's key\n");
+    }
+
+    const struct json *dp_flow = get(reply, "datapath_flow");
+    if (dp_flow->type == JSON_OBJECT) {
+        ds_put_format(out, "Datapath flow hit now: %s, actions:%s\n",
+                      get_string(dp_flow, "ufid"),
+                      get_string(dp_flow, "actions"));
+    }
 }
 
 /* A trace, and for a tunnel packet traced as a packet, what became of it
@@ -659,6 +675,23 @@ render_stats(const struct json *reply, struct ds *out)
         ds_put_format(out, "  %-32s ", "tunnel drops (not for endpoint)");
         put_counter(out, get(reply, "tunnel_drops"));
         ds_put_char(out, '\n');
+    }
+
+    /* Drop reasons: only those that happened (JSON has them all). */
+    const struct json *drops = get(reply, "drops");
+    if (drops->type == JSON_OBJECT) {
+        const struct shash_node **nodes = shash_sort(json_object(drops));
+
+        for (size_t i = 0; i < shash_count(json_object(drops)); i++) {
+            if (get_int(nodes[i]->data, "packets")) {
+                char *name = xasprintf("drop %s", nodes[i]->name);
+                ds_put_format(out, "  %-32s ", name);
+                free(name);
+                put_counter(out, nodes[i]->data);
+                ds_put_char(out, '\n');
+            }
+        }
+        free(nodes);
     }
 }
 

@@ -19,6 +19,8 @@ vfp_libvfp_la_SOURCES = \
 	vfp/layer.c \
 	vfp/layer.h \
 	vfp/parse-util.c \
+	vfp/packet-check.c \
+	vfp/packet-check.h \
 	vfp/parse-util.h \
 	vfp/port.c \
 	vfp/port.h \

@@ -41,6 +41,9 @@ vfp_port_create(const char *name)
     vfp_counter_init(&port->stats[VFP_DIR_IN]);
     vfp_counter_init(&port->stats[VFP_DIR_OUT]);
     vfp_counter_init(&port->tnl_drops);
+    for (size_t i = 0; i < ARRAY_SIZE(port->malformed); i++) {
+        vfp_counter_init(&port->malformed[i]);
+    }
     shash_init(&port->counters);
     return port;
 }

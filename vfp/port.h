@@ -42,6 +42,7 @@
 #include "vfp/counter.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
+#include "vfp/packet-check.h"
 
 struct flow;
 struct vfp_layer;
@@ -69,6 +70,9 @@ struct vfp_port {
                                      * direction. */
     struct vfp_counter tnl_drops;   /* Tunnel packets dropped on entry: not
                                      * for this host's tunnel endpoint. */
+    struct vfp_counter malformed[VFP_MALFORMED_N];  /* Dropped for their
+                                     * headers (vfp/packet-check.h), by
+                                     * reason; [0] unused. */
     struct shash counters;          /* count(NAME): "struct vfp_counter"s.
                                      * Main thread only; they live as long
                                      * as the port. */
