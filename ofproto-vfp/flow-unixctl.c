@@ -120,7 +120,10 @@ layer_flows_json(struct vfp_port *vport, const struct vfp_layer *layer,
         }
     }
     ovs_mutex_unlock(&vport->conns.mutex);
-    qsort(flows, n, sizeof *flows, compare_flows);
+    if (n) {
+        /* 'flows' is null without flows, which qsort() must not get. */
+        qsort(flows, n, sizeof *flows, compare_flows);
+    }
 
     struct json *json = json_object_create();
     json_object_put_string(json, "name", layer->name);

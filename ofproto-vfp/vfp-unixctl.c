@@ -475,8 +475,11 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
             ufs[n++] = uf_to_json(backer, uf, now);
         }
     }
-    /* Stable output for people and tests alike. */
-    qsort(ufs, n, sizeof *ufs, compare_json_match);
+    /* Stable output for people and tests alike.  'ufs' is null without
+     * UFs, which qsort() must not get. */
+    if (n) {
+        qsort(ufs, n, sizeof *ufs, compare_json_match);
+    }
 
     struct json *json = json_object_create();
     json_object_put_string(json, "port", argv[1]);
