@@ -47,11 +47,14 @@ check-upstream: all
 	  $(UPSTREAM_TESTSUITE_KEYWORDS) $(TESTSUITEFLAGS)
 
 # "make check-asan": our code under ASan and UBSan, in a copy of the tree
-# (tests/check-asan.sh).  ASAN_TESTSUITEFLAGS picks the tests: the stress
-# tests by default; the others read results without waiting for the
-# daemon, which the sanitizers make slow enough to miss.
+# (tests/check-asan.sh).  ASAN_TESTSUITEFLAGS picks the tests: by default
+# the stress test and the enforcement tests (grammar, simulation,
+# fragments, tunnels, malformed headers and the fuzzers), which wait for
+# the daemon; older tests read results without waiting, which the
+# sanitizers make slow enough to miss.
 ASAN_BUILDDIR = $(abs_top_builddir)/tests/asan-build
-ASAN_TESTSUITEFLAGS = -k stress
+ASAN_TESTSUITEFLAGS = -j2 -k stress -k grammar -k simulation -k fragments \
+	-k tunnel -k malformed
 .PHONY: check-asan
 check-asan: all
 	$(SHELL) '$(srcdir)/tests/check-asan.sh' '$(abs_top_srcdir)' \

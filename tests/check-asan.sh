@@ -2,7 +2,9 @@
 # make check-asan: our code (vfp/, ofproto-vfp/, vswitchd/, utilities/,
 # tests/) built with AddressSanitizer and UndefinedBehaviorSanitizer, in a
 # copy of the tree, and the autotests TESTSUITEFLAGS select run against it.
-# Any sanitizer report fails the run.
+# Any sanitizer report fails the run: ASan's are written to
+# BUILDDIR/sanitizer-logs; UBSan's go to the daemon's stderr (/dev/null
+# once it detached) but halt it, which fails the test that was running.
 #
 # ovs/ is copied as it is built, not instrumented: ASan's allocator serves
 # every malloc() of the process, so a use after free or an overflow in our
