@@ -435,6 +435,24 @@ has_tunnel_pop(const struct ofpbuf *actions)
     return false;
 }
 
+/* Executes 'o' in 'backer''s datapath and frees it. */
+static void
+frag_out_send(struct vfp_backer *backer, struct frag_out *o)
+{
+    struct dpif_execute execute = {
+        .actions = o->actions.data,
+        .actions_len = o->actions.size,
+        .packet = o->packet,
+        .flow = &o->flow,
+    };
+    int error = dpif_execute(backer->dpif, &execute);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: cannot send a fragment (%s)",
+                     backer->type, ovs_strerror(error));
+    }
+    frag_out_free(o);
+}
+
 /* Sends 'packet', with 'actions' (consumed), through the datapath: at once
  * on the kernel datapath, from the main thread on the userspace one.
  * Takes ownership of 'packet'. */
@@ -455,18 +473,7 @@ send_packet(struct vfp_backer *backer, struct dp_packet *packet,
     }
 
     if (!frags->userspace) {
-        struct dpif_execute execute = {
-            .actions = o->actions.data,
-            .actions_len = o->actions.size,
-            .packet = o->packet,
-            .flow = &o->flow,
-        };
-        int error = dpif_execute(backer->dpif, &execute);
-        if (error) {
-            VLOG_WARN_RL(&rl, "%s: cannot send a fragment (%s)",
-                         backer->type, ovs_strerror(error));
-        }
-        frag_out_free(o);
+        frag_out_send(backer, o);
         return;
     }
     ovs_mutex_lock(&frags->mutex);
@@ -719,18 +726,7 @@ vfp_frags_run(struct vfp_backer *backer)
 
     struct frag_out *o;
     LIST_FOR_EACH_POP (o, node, &out) {
-        struct dpif_execute execute = {
-            .actions = o->actions.data,
-            .actions_len = o->actions.size,
-            .packet = o->packet,
-            .flow = &o->flow,
-        };
-        int error = dpif_execute(backer->dpif, &execute);
-        if (error) {
-            VLOG_WARN_RL(&rl, "%s: cannot send a fragment (%s)",
-                         backer->type, ovs_strerror(error));
-        }
-        frag_out_free(o);
+        frag_out_send(backer, o);
     }
 }
 
