@@ -132,23 +132,23 @@ test_conn_pairs(struct ovs_cmdl_context *ctx OVS_UNUSED)
     /* The client's SYN: NATed to the DIP, allowed, one connection keyed as
      * the DIP will answer. */
     client_flow(7, TCP_SYN, &f);
-    assert(process(port, VFP_DIR_IN, &f, &proc));
-    assert(f.nw_dst == htonl(0x0a000001) && f.tp_dst == htons(8080));
-    assert(proc.n_conns == 1 && vfp_conns_count(&port->conns) == 1);
+    ovs_assert(process(port, VFP_DIR_IN, &f, &proc));
+    ovs_assert(f.nw_dst == htonl(0x0a000001) && f.tp_dst == htons(8080));
+    ovs_assert(proc.n_conns == 1 && vfp_conns_count(&port->conns) == 1);
     vfp_proc_destroy(&proc);
 
     /* The answer: both layers find their pair; back to the VIP. */
     answer_flow(&f, TCP_SYN | TCP_ACK, &a);
-    assert(process(port, VFP_DIR_OUT, &a, &proc));
-    assert(a.nw_src == htonl(0xc0000264) && a.tp_src == htons(80));
-    assert(proc.n_conns == 1 && vfp_conns_count(&port->conns) == 1);
-    assert(vfp_conn_get_state(proc.conns[0].conn) == VFP_CONN_NEW);
+    ovs_assert(process(port, VFP_DIR_OUT, &a, &proc));
+    ovs_assert(a.nw_src == htonl(0xc0000264) && a.tp_src == htons(80));
+    ovs_assert(proc.n_conns == 1 && vfp_conns_count(&port->conns) == 1);
+    ovs_assert(vfp_conn_get_state(proc.conns[0].conn) == VFP_CONN_NEW);
     vfp_proc_destroy(&proc);
 
     /* The handshake completes. */
     client_flow(7, TCP_ACK, &f);
-    assert(process(port, VFP_DIR_IN, &f, &proc));
-    assert(vfp_conn_get_state(proc.conns[0].conn) == VFP_CONN_ESTABLISHED);
+    ovs_assert(process(port, VFP_DIR_IN, &f, &proc));
+    ovs_assert(vfp_conn_get_state(proc.conns[0].conn) == VFP_CONN_ESTABLISHED);
     vfp_proc_destroy(&proc);
 
     /* Unsolicited, from the DIP's side to a client that never came: the
@@ -158,8 +158,8 @@ test_conn_pairs(struct ovs_cmdl_context *ctx OVS_UNUSED)
     f.nw_dst = htonl(0x0a000001);
     f.tp_dst = htons(8080);
     answer_flow(&f, TCP_SYN | TCP_ACK, &a);
-    assert(process(port, VFP_DIR_OUT, &a, &proc));
-    assert(a.nw_src == htonl(0x0a000001));
+    ovs_assert(process(port, VFP_DIR_OUT, &a, &proc));
+    ovs_assert(a.nw_src == htonl(0x0a000001));
     vfp_proc_destroy(&proc);
 
     ovsrcu_synchronize();
@@ -175,36 +175,36 @@ test_conn_tcp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct flow f;
 
     client_flow(1, TCP_SYN, &f);
-    assert(process(port, VFP_DIR_IN, &f, &proc));
+    ovs_assert(process(port, VFP_DIR_IN, &f, &proc));
     struct vfp_conn *c = proc.conns[0].conn;
     long long int now = c->used;
 
-    assert(vfp_conn_expiry(c, &t) == now + t.tcp_syn);
+    ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_syn);
     vfp_conn_used(port, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_NEW);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_NEW);
     vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_ESTABLISHED);
-    assert(vfp_conn_expiry(c, &t) == now + t.tcp_established);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_ESTABLISHED);
+    ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_established);
     vfp_conn_used(port, c, VFP_DIR_OUT, TCP_FIN, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_CLOSING);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSING);
     vfp_conn_used(port, c, VFP_DIR_IN, TCP_FIN, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
-    assert(vfp_conn_expiry(c, &t) == now + t.tcp_time_wait);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
+    ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_time_wait);
 
     /* Nothing moves a connection back. */
     vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
     vfp_conn_used(port, c, VFP_DIR_IN, TCP_RST, now);
-    assert(vfp_conn_get_state(c) == VFP_CONN_CLOSED);
-    assert(vfp_conn_expiry(c, &t) == now);
+    ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSED);
+    ovs_assert(vfp_conn_expiry(c, &t) == now);
 
     /* Expired: its layer flows are gone. */
-    assert(vfp_conns_sweep(port, now) == 1);
-    assert(vfp_conn_is_dead(c));
-    assert(!vfp_conns_count(&port->conns));
+    ovs_assert(vfp_conns_sweep(port, now) == 1);
+    ovs_assert(vfp_conn_is_dead(c));
+    ovs_assert(!vfp_conns_count(&port->conns));
     const struct vfp_layers *layers = vfp_port_layers(port);
     for (size_t i = 0; i < layers->n; i++) {
-        assert(!vfp_flow_table_count(&layers->layers[i]->flows));
+        ovs_assert(!vfp_flow_table_count(&layers->layers[i]->flows));
     }
     vfp_proc_destroy(&proc);
     ovsrcu_synchronize();
@@ -291,7 +291,7 @@ test_conn_memory(struct ovs_cmdl_context *ctx)
     for (int i = 0; i < n; i++) {
         struct flow f, a;
 
-        /* Inbound SYN, then its pair as VFP §6.4.1 makes it. */
+        /* Inbound SYN, then its pair as VFP section 6.4.1 makes it. */
         client_flow(i, TCP_SYN, &f);
         insert_uf(&ufs, port, VFP_DIR_IN, &f, i);
         answer_flow(&f, 0, &a);

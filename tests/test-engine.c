@@ -178,9 +178,9 @@ test_engine_order(struct ovs_cmdl_context *ctx OVS_UNUSED)
         f.dl_type = htons(ETH_TYPE_IP);
         f.nw_proto = IPPROTO_UDP;
         f.tp_src = htons(dir ? 1000 : 2000);
-        assert(vfp_port_process(port, dir ? VFP_DIR_OUT : VFP_DIR_IN, &f,
+        ovs_assert(vfp_port_process(port, dir ? VFP_DIR_OUT : VFP_DIR_IN, &f,
                                 &ht, NULL, NULL, NULL));
-        assert(ntohs(f.tp_src) == (dir ? 1003 : 2003));
+        ovs_assert(ntohs(f.tp_src) == (dir ? 1003 : 2003));
     }
     vfp_port_destroy(port);
 }

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-/* Unit tests of ofproto-vfp/forwarding.c (VFP §7.1). */
+/* Unit tests of ofproto-vfp/forwarding.c (VFP section 7.1). */
 
 #include <config.h>
 #undef NDEBUG
@@ -86,9 +86,9 @@ test_forwarding_decide(struct ovs_cmdl_context *ctx OVS_UNUSED)
     vfp_fwd_add_port(fwd, br1, u32_to_odp(7), &vm1, false, NULL, NULL);
     vfp_fwd_add_port(fwd, br1, u32_to_odp(8), NULL, false, NULL, NULL);
 
-    assert(vfp_fwd_find_port(fwd, u32_to_odp(7))->bridge == br1);
-    assert(!vfp_fwd_find_port(fwd, u32_to_odp(9)));
-    assert(vfp_fwd_find_bridge(fwd, "br1") == br1);
+    ovs_assert(vfp_fwd_find_port(fwd, u32_to_odp(7))->bridge == br1);
+    ovs_assert(!vfp_fwd_find_port(fwd, u32_to_odp(9)));
+    ovs_assert(vfp_fwd_find_bridge(fwd, "br1") == br1);
 
     check(br0, 1, vm2, "2");            /* Known unicast. */
     check(br0, 3, vm2, "2");            /* From the uplink. */

@@ -157,7 +157,7 @@ test_ht_format(struct ovs_cmdl_context *ctx OVS_UNUSED)
 
     vfp_ht_init(&ht);
     vfp_ht_format(&ht, &s);
-    assert(!strcmp(ds_cstr(&s), "ignore"));
+    ovs_assert(!strcmp(ds_cstr(&s), "ignore"));
 
     ds_clear(&s);
     vfp_ht_pop_vlan(&ht);
@@ -165,7 +165,7 @@ test_ht_format(struct ovs_cmdl_context *ctx OVS_UNUSED)
     vfp_ht_set_tp_dst(&ht, htons(2001));
     vfp_ht_push_vlan(&ht, htons(100 | (5 << VLAN_PCP_SHIFT)));
     vfp_ht_format(&ht, &s);
-    assert(!strcmp(ds_cstr(&s), "pop-vlan,set(dst-ip=10.0.0.2),"
+    ovs_assert(!strcmp(ds_cstr(&s), "pop-vlan,set(dst-ip=10.0.0.2),"
                    "set(dst-port=2001),push-vlan(100,pcp=5)"));
 
     /* A push then a pop cancel out. */
@@ -175,7 +175,7 @@ test_ht_format(struct ovs_cmdl_context *ctx OVS_UNUSED)
     vfp_ht_init(&pop);
     vfp_ht_pop_vlan(&pop);
     vfp_ht_compose(&both, &push, &pop);
-    assert(vfp_ht_is_identity(&both));
+    ovs_assert(vfp_ht_is_identity(&both));
     ds_destroy(&s);
 }
 

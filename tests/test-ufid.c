@@ -89,16 +89,16 @@ test_ufid_connection(struct ovs_cmdl_context *ctx OVS_UNUSED)
     flow_from_hex(tcp_data, &data);
     flow_from_hex(tcp_syn2, &syn2);
 
-    assert(syn.nw_ttl != ack.nw_ttl && syn.nw_tos != data.nw_tos
+    ovs_assert(syn.nw_ttl != ack.nw_ttl && syn.nw_tos != data.nw_tos
            && syn.tcp_flags != data.tcp_flags);
-    assert(same_uf(&syn, &ack));
-    assert(same_uf(&syn, &data));
-    assert(!same_uf(&syn, &syn2));
+    ovs_assert(same_uf(&syn, &ack));
+    ovs_assert(same_uf(&syn, &data));
+    ovs_assert(!same_uf(&syn, &syn2));
 
     /* Another input port is another UF. */
     struct flow other_port = syn;
     other_port.in_port.odp_port = u32_to_odp(2);
-    assert(!same_uf(&syn, &other_port));
+    ovs_assert(!same_uf(&syn, &other_port));
 }
 
 static void
@@ -115,31 +115,31 @@ test_ufid_exact(struct ovs_cmdl_context *ctx OVS_UNUSED)
         flow_wildcards_init_for_packet(&all, &flow);
 
         /* Wildcarded: exactly TTL, TOS, TCP flags and metadata. */
-        assert(!wc.masks.nw_ttl && !wc.masks.nw_tos && !wc.masks.tcp_flags);
-        assert(!wc.masks.skb_priority && !wc.masks.pkt_mark
+        ovs_assert(!wc.masks.nw_ttl && !wc.masks.nw_tos && !wc.masks.tcp_flags);
+        ovs_assert(!wc.masks.skb_priority && !wc.masks.pkt_mark
                && !wc.masks.ct_state);
 
         /* Exact: the header fields. */
-        assert(eth_addr_equals(wc.masks.dl_src, eth_addr_exact));
-        assert(eth_addr_equals(wc.masks.dl_dst, eth_addr_exact));
-        assert(wc.masks.dl_type == OVS_BE16_MAX);
-        assert(wc.masks.in_port.odp_port == u32_to_odp(UINT32_MAX));
-        assert(wc.masks.recirc_id == UINT32_MAX);
-        assert(wc.masks.nw_src == OVS_BE32_MAX);
-        assert(wc.masks.nw_dst == OVS_BE32_MAX);
-        assert(wc.masks.nw_proto == UINT8_MAX);
+        ovs_assert(eth_addr_equals(wc.masks.dl_src, eth_addr_exact));
+        ovs_assert(eth_addr_equals(wc.masks.dl_dst, eth_addr_exact));
+        ovs_assert(wc.masks.dl_type == OVS_BE16_MAX);
+        ovs_assert(wc.masks.in_port.odp_port == u32_to_odp(UINT32_MAX));
+        ovs_assert(wc.masks.recirc_id == UINT32_MAX);
+        ovs_assert(wc.masks.nw_src == OVS_BE32_MAX);
+        ovs_assert(wc.masks.nw_dst == OVS_BE32_MAX);
+        ovs_assert(wc.masks.nw_proto == UINT8_MAX);
         if (flow.dl_type == htons(ETH_TYPE_IP)) {
-            assert(wc.masks.tp_src == OVS_BE16_MAX);
-            assert(wc.masks.tp_dst == OVS_BE16_MAX);
+            ovs_assert(wc.masks.tp_src == OVS_BE16_MAX);
+            ovs_assert(wc.masks.tp_dst == OVS_BE16_MAX);
         } else {
-            assert(eth_addr_equals(wc.masks.arp_sha, eth_addr_exact));
-            assert(eth_addr_equals(wc.masks.arp_tha, eth_addr_exact));
+            ovs_assert(eth_addr_equals(wc.masks.arp_sha, eth_addr_exact));
+            ovs_assert(eth_addr_equals(wc.masks.arp_tha, eth_addr_exact));
         }
 
         /* And nothing the packet lacks. */
         struct flow_wildcards both;
         flow_wildcards_and(&both, &wc, &all);
-        assert(flow_wildcards_equal(&both, &wc));
+        ovs_assert(flow_wildcards_equal(&both, &wc));
     }
 }
 
