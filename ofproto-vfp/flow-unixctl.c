@@ -15,9 +15,9 @@
  */
 
 
-/* "vfp/dump-flows PORT [LAYER]": the layer flows of a port (VFP §5.2), pair
- * by pair, with the connection each belongs to (vfp/conn.h): TCP state,
- * time left, and what went through each half.
+/* "vfp/dump-flows PORT [LAYER]": the layer flows of a port (VFP section
+ * 5.2), pair by pair, with the connection each belongs to (vfp/conn.h): TCP
+ * state, time left, and what went through each half.
  *
  * "vfp/flush-connections PORT [--either] [CONDS]": ends the connections of
  * a port that meet CONDS (all without), with their layer flows, SNAT ports

@@ -17,7 +17,7 @@
 #ifndef OFPROTO_VFP_FORWARDING_H
 #define OFPROTO_VFP_FORWARDING_H 1
 
-/* VFP's forwarding (VFP §7.1), as one immutable snapshot per datapath.
+/* VFP's forwarding (VFP section 7.1), as one immutable snapshot per datapath.
  *
  * VFP switches by destination MAC only: a VM port is known by the MAC of the
  * VM behind it (Interface external_ids:attached-mac, else the device's own

@@ -41,8 +41,9 @@
  *
  * Limits, per datapath: VFP_FRAG_MAX_DATAGRAMS incomplete datagrams,
  * VFP_FRAG_MAX_FRAGS fragments each, VFP_FRAG_MAX_BYTES of fragments in
- * all (their struct dp_packet included); an incomplete datagram is freed VFP_FRAG_TIMEOUT ms after its first
- * fragment.  What is dropped is counted (vfp_frags_to_json()). */
+ * all (their struct dp_packet included); an incomplete datagram is freed
+ * VFP_FRAG_TIMEOUT ms after its first fragment.  What is dropped is
+ * counted (vfp_frags_to_json()). */
 
 #include <stdbool.h>
 

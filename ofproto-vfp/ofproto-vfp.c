@@ -634,7 +634,8 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
         fwd_changed(ofproto, "port configuration changed");
     }
 
-    /* VFP §9: state tracking stops at a number of connections per port. */
+    /* VFP section 9: state tracking stops at a number of connections per
+     * port. */
     vfp_conns_set_limit(&port->vport->conns,
                         config_get_uint(cfg, object, "vfp-max-connections",
                                         1, UINT32_MAX,

@@ -19,10 +19,10 @@
  *
  * Every change is checked completely before anything is modified: bad
  * input gets an error that names the offending token and changes nothing.
- * A change takes effect before the command returns (VFP §6.3): the port's
- * generation is bumped, handlers still using the old policy are waited
- * for, and the revalidator removes the unified flows made under the old
- * generation.  UFs that did not go through the port are untouched. */
+ * A change takes effect before the command returns (VFP section 6.3): the
+ * port's generation is bumped, handlers still using the old policy are
+ * waited for, and the revalidator removes the unified flows made under the
+ * old generation.  UFs that did not go through the port are untouched. */
 
 #include <config.h>
 
@@ -709,7 +709,8 @@ counter_json(const struct vfp_counter *c)
 
 /* vfp/stats PORT: packets and bytes through the port's layers (by
  * direction), each layer (by direction), each rule, each count(NAME)
- * context, and the packets the port dropped by reason ("drops").  Brings the counters up to date with a revalidation first. */
+ * context, and the packets the port dropped by reason ("drops").  Brings
+ * the counters up to date with a revalidation first. */
 static void
 stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
       void *aux OVS_UNUSED)

@@ -15,9 +15,9 @@
  */
 
 
-/* The "vfp/" unixctl commands for resources (VFP §5.5): add and delete a
- * port's map and range resources and map entries, dump them, and read the
- * events that their misses raise.
+/* The "vfp/" unixctl commands for resources (VFP section 5.5): add and
+ * delete a port's map and range resources and map entries, dump them, and
+ * read the events that their misses raise.
  *
  * A change to a resource takes effect as a policy change does: the port's
  * generation is bumped and its unified flows are recomputed, so that the
@@ -239,7 +239,8 @@ events(struct unixctl_conn *conn, int argc, const char *argv[],
     char *error;
 
     if (!vfp_parse_uint(argv[1], UINT64_MAX, &after)) {
-        vfp_unixctl_reply(conn, xasprintf("\"%s\" is not an event number", argv[1]));
+        vfp_unixctl_reply(conn, xasprintf("\"%s\" is not an event number",
+                                          argv[1]));
         return;
     }
     if (port && !vfp_ofport_find(port, &error)) {

@@ -17,7 +17,7 @@
 #ifndef OFPROTO_VFP_UF_H
 #define OFPROTO_VFP_UF_H 1
 
-/* Unified flows (VFP §6.1).
+/* Unified flows (VFP section 6.1).
  *
  * A unified flow (UF) is the result of running one connection, in one
  * direction, through everything VFP does to it, installed in the datapath as
@@ -55,7 +55,7 @@ struct vfp_uf {
     uint64_t generation;        /* Bridge's forwarding generation. */
     long long int created;      /* time_msec() at installation. */
     /* In 'data', one allocation with the UF (memory per connection counts,
-     * VFP §9: 500k connections a port): see the accessors below. */
+     * VFP section 9: 500k connections a port): see the accessors below. */
     uint16_t n_ports;           /* Ports, in port first, then outputs. */
     uint16_t n_counters;        /* What the UF's packets count in. */
     uint16_t n_conns;           /* Its connections (vfp/conn.h), with a
@@ -113,7 +113,7 @@ struct vfp_uf_info {
     bool layered;               /* A port on the path has layers. */
 
     /* The packet as the inbound layers of its only destination port left
-     * it, for UF pairing (VFP §6.4.1); ODPP_NONE if there is none. */
+     * it, for UF pairing (VFP section 6.4.1); ODPP_NONE if there is none. */
     odp_port_t delivered_port;
     struct flow delivered;
 };

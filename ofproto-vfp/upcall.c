@@ -539,7 +539,7 @@ vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
     return true;
 }
 
-/* UF pairing (VFP §6.4.1): a new inbound UF of a connection creates its
+/* UF pairing (VFP section 6.4.1): a new inbound UF of a connection creates its
  * outbound pair at once, so that the VM's answer stays in the datapath.
  * The answer is the packet as the inbound layers delivered it, reversed;
  * simulated through the VM port's outbound layers (they find the layer

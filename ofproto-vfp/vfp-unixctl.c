@@ -400,7 +400,7 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
     }
 
     /* Its connections, and the UF of each one's other direction (VFP
-     * §6.4.1: UFs pair on the VM side). */
+     * section 6.4.1: UFs pair on the VM side). */
     struct json *conns = json_array_create_empty();
     for (size_t i = 0; i < uf->n_conns; i++) {
         const struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];

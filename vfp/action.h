@@ -17,8 +17,8 @@
 #ifndef VFP_ACTION_H
 #define VFP_ACTION_H 1
 
-/* Rule actions (VFP §5.3.2-5.3.3): each is an HT, or an HT plus an action
- * context.
+/* Rule actions (VFP sections 5.3.2-5.3.3): each is an HT, or an HT plus an
+ * action context.
  *
  * An action is a comma-separated list of operations, applied in order and
  * composed into one HT.  A list of header operations is how a user defines

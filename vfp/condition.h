@@ -17,7 +17,7 @@
 #ifndef VFP_CONDITION_H
 #define VFP_CONDITION_H 1
 
-/* Conditions (VFP §5.3.1): what a rule or a group matches.
+/* Conditions (VFP section 5.3.1): what a rule or a group matches.
  *
  * A condition is a header field and a list of values; a packet meets it if
  * its field equals any of the values (OR).  A rule's or group's conditions

@@ -225,12 +225,13 @@ vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
 
 /* Records the new connection with VM-side tuple 'key' of 'port' (or finds
  * the one a concurrent packet created), whose packet went in 'dir' with
- * 'tcp_flags' (unless '!seen': no packet, a simulation), and hands it the layer flows 'flows' that the packet made;
- * 'ttl' is the smallest TTL of the stateful rules that made them (0 for
- * none).  Returns the connection with a reference for the caller, or NULL
- * if the port is at its connection limit: then 'flows' are released and
- * freed.  Either way the caller no longer owns 'flows'; those of 'flows'
- * that were not kept (another packet made them first) become NULL. */
+ * 'tcp_flags' (unless '!seen': no packet, a simulation), and hands it the
+ * layer flows 'flows' that the packet made; 'ttl' is the smallest TTL of
+ * the stateful rules that made them (0 for none).  Returns the connection
+ * with a reference for the caller, or NULL if the port is at its
+ * connection limit: then 'flows' are released and freed.  Either way the
+ * caller no longer owns 'flows'; those of 'flows' that were not kept
+ * (another packet made them first) become NULL. */
 struct vfp_conn *
 vfp_conn_commit(struct vfp_port *port, const char *port_name,
                 const struct vfp_tuple *key, enum vfp_dir dir, bool seen,
@@ -390,7 +391,9 @@ vfp_conns_forget_layer(struct vfp_port *port, const struct vfp_layer *layer)
 
     ovs_mutex_lock(&port->conns.mutex);
     CMAP_FOR_EACH (c, node, &port->conns.conns) {
-        for (struct vfp_flow **fp = &c->flows; *fp; ) {
+        struct vfp_flow **fp = &c->flows;
+
+        while (*fp) {
             struct vfp_flow *f = *fp;
 
             if (f->layer == layer) {

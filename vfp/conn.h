@@ -18,13 +18,13 @@
 #ifndef VFP_CONN_H
 #define VFP_CONN_H 1
 
-/* Connections (VFP §6.4): the state a port keeps for each connection that
- * crosses it.
+/* Connections (VFP section 6.4): the state a port keeps for each
+ * connection that crosses it.
  *
  * A connection is keyed on the VM side of the port's layers: its tuple as
  * the VM sends it.  An outbound packet has that tuple before the layers; an
  * inbound packet has its reverse after them.  That is how VFP pairs the two
- * directions of a connection (§6.4.1) even when the network side is
+ * directions of a connection (section 6.4.1) even when the network side is
  * asymmetric (tunneled in, returned directly, NATed).
  *
  * A connection owns the layer flows (vfp/flow-table.h) its packets created
@@ -94,7 +94,7 @@ struct vfp_conn_timeouts {
 #define VFP_CONN_TIMEOUTS_DEFAULT { 5000, 240000, 30000, 60000, 60000, \
                                     30000 }
 
-/* Default connection limit of a port (VFP §9: 500k per port). */
+/* Default connection limit of a port (VFP section 9: 500k per port). */
 #define VFP_CONN_LIMIT_DEFAULT 500000
 
 struct vfp_conn {

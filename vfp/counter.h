@@ -18,7 +18,7 @@
 #define VFP_COUNTER_H 1
 
 /* Packet and byte counters of ports, layers, rules and count(NAME)
- * contexts (VFP §5.3.2: actions with a context).
+ * contexts (VFP section 5.3.2: actions with a context).
  *
  * Packets of an established connection never leave the datapath, so the
  * counters are fed after the fact: each unified flow lists the counters of

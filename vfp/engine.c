@@ -14,10 +14,10 @@
  * limitations under the License.
  */
 
-/* The engine: VFP's Pseudocode 1 (§6.1.3), "process a packet through the
- * layers of a port".  Each layer finds its rule for the packet as the
- * layers before it transposed it, and the HTs compose into the one HT that
- * the port applies; see vfp/port.h for the interface. */
+/* The engine: VFP's Pseudocode 1 (section 6.1.3), "process a packet
+ * through the layers of a port".  Each layer finds its rule for the packet
+ * as the layers before it transposed it, and the HTs compose into the one
+ * HT that the port applies; see vfp/port.h for the interface. */
 
 #include <config.h>
 
@@ -235,7 +235,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
 
     struct vfp_tuple after;
     if (commit && layers->n && is_ip && vfp_tuple_from_flow(flow, &after)) {
-        /* The connection, keyed as the VM sends it (VFP §6.4.1). */
+        /* The connection, keyed as the VM sends it (VFP section 6.4.1). */
         if (dir == VFP_DIR_IN) {
             vfp_tuple_reverse(&after, &vm_side);
         }

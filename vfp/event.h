@@ -18,8 +18,9 @@
 #ifndef VFP_EVENT_H
 #define VFP_EVENT_H 1
 
-/* Events (VFP §5.5.1): what a controller must hear about, now: a lookup in
- * a resource missed (no mapping for an address, no free port in a range).
+/* Events (VFP section 5.5.1): what a controller must hear about, now: a
+ * lookup in a resource missed (no mapping for an address, no free port in a
+ * range).
  *
  * Events go into one process-wide ring of the last VFP_EVENT_RING events,
  * numbered from 1.  Clients poll for the events after the last number they

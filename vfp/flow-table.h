@@ -18,7 +18,7 @@
 #ifndef VFP_FLOW_TABLE_H
 #define VFP_FLOW_TABLE_H 1
 
-/* Layer flows (VFP §5.2): the flow table of a layer.
+/* Layer flows (VFP section 5.2): the flow table of a layer.
  *
  * When a stateful rule of a layer acts on a packet going in direction D,
  * the layer records a pair of layer flows, "struct vfp_flow":

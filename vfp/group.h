@@ -17,8 +17,8 @@
 #ifndef VFP_GROUP_H
 #define VFP_GROUP_H 1
 
-/* Groups (VFP §5.3): the rules of a layer for one direction, searched as one
- * classifier.
+/* Groups (VFP section 5.3): the rules of a layer for one direction,
+ * searched as one classifier.
  *
  * A group has a direction, a priority (lower first), optional conditions
  * that gate it (a packet that does not meet them skips the group), and a

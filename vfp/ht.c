@@ -349,8 +349,8 @@ vfp_ht_clear_tuple(struct vfp_ht *ht)
     } while (0)
 
 /* Sets 'inv' to the HT that undoes 'ht' for the packets that answer a
- * packet with headers 'before' (VFP §5.2: the flow a stateful rule creates
- * in the other direction).  Answers travel with source and destination
+ * packet with headers 'before' (VFP section 5.2: the flow a stateful rule
+ * creates in the other direction).  Answers travel with source and destination
  * swapped, so a rewritten source is restored as a destination, and the
  * other way around; pushed VLAN tags are popped, popped ones pushed back;
  * an encapsulation becomes a decapsulation.  A decapsulation has no

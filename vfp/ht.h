@@ -17,7 +17,7 @@
 #ifndef VFP_HT_H
 #define VFP_HT_H 1
 
-/* Header transpositions (VFP §6.1.2).
+/* Header transpositions (VFP section 6.1.2).
  *
  * An HT says, for each header of a packet, whether it is left alone
  * (ignore), modified, popped or pushed.  Here:

@@ -17,8 +17,8 @@
 #ifndef VFP_LAYER_H
 #define VFP_LAYER_H 1
 
-/* Layers (VFP §5.2): the match-action tables of one port, each owned by one
- * controller or policy (VNET, load balancing, ACLs, metering...).
+/* Layers (VFP section 5.2): the match-action tables of one port, each owned
+ * by one controller or policy (VNET, load balancing, ACLs, metering...).
  *
  * A layer has a priority (lower sits closer to the VM), a default action
  * per direction ("allow" passes the packet unchanged, "block" drops it),

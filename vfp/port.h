@@ -17,7 +17,7 @@
 #ifndef VFP_PORT_H
 #define VFP_PORT_H 1
 
-/* A VFP port (VFP §5.1): the layers programmed on one vNIC, and the
+/* A VFP port (VFP section 5.1): the layers programmed on one vNIC, and the
  * generation number that says when they last changed.
  *
  * Layers are ordered by priority, the lowest next to the VM: a packet
@@ -26,7 +26,7 @@
  *
  * Every change to the policy bumps 'generation'.  A unified flow records
  * the generations of the ports it was computed from; the revalidator
- * removes it once one of them moved on (VFP §6.3, reconciliation).
+ * removes it once one of them moved on (VFP section 6.3, reconciliation).
  *
  * Threads: the main thread changes the policy, publishing a new layer
  * array with RCU; after each change it must wait for a grace period

@@ -18,7 +18,7 @@
 #ifndef VFP_RESOURCE_H
 #define VFP_RESOURCE_H 1
 
-/* Resources (VFP §5.5): port-wide structures that any rule of the port
+/* Resources (VFP section 5.5): port-wide structures that any rule of the port
  * may reference by name.
  *
  *   - A mapping table ("map") maps an IP address to values for an

@@ -17,7 +17,7 @@
 #ifndef VFP_RULE_H
 #define VFP_RULE_H 1
 
-/* Rules (VFP §5.3): conditions and an action, in a group.
+/* Rules (VFP section 5.3): conditions and an action, in a group.
  *
  * A 'stateful' rule that acts on a packet also creates a pair of layer
  * flows for its connection (vfp/flow-table.h), which the layer consults

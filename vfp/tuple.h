@@ -19,7 +19,7 @@
 #define VFP_TUPLE_H 1
 
 /* The 5-tuple of a connection as one layer (or one port) sees it: the key
- * of layer flows and connections (VFP §5.2, §6.4).
+ * of layer flows and connections (VFP section 5.2, section 6.4).
  *
  * IPv4 addresses are stored IPv4-mapped, so one key covers both families.
  * For ICMP and ICMPv6 the "ports" are the type and code, as in struct

@@ -17,7 +17,7 @@
 #ifndef VFP_UFID_H
 #define VFP_UFID_H 1
 
-/* The unified flow identifier (VFP §6.1.1).
+/* The unified flow identifier (VFP section 6.1.1).
  *
  * In the paper a "UFID" is the tuple of every header field a VFP policy can
  * match, parsed from a packet: L2 addresses and type, VLAN, L3 addresses and
