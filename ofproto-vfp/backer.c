@@ -222,7 +222,7 @@ build_fwd(const struct vfp_backer *backer)
         vfp_fwd_add_port(fwd, bridge, ports[i]->odp_port, &ports[i]->mac,
                          ports[i]->uplink,
                          ports[i]->tunnel ? ports[i]->up.netdev : NULL,
-                         ports[i]->vport);
+                         ports[i]->vfp_port);
     }
     free(ports);
     return fwd;

@@ -38,12 +38,12 @@
 #include "util.h"
 #include "vfp/condition.h"
 #include "vfp/conn.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
 
 static struct json *
-half_json(const struct vfp_flow_half *half)
+half_json(const struct vfp_layer_flow_half *half)
 {
     struct json *json = json_object_create();
     struct ds s = DS_EMPTY_INITIALIZER;
@@ -51,11 +51,11 @@ half_json(const struct vfp_flow_half *half)
     uint64_t packets, bytes;
 
     json_object_put_string(json, "dir",
-                           vfp_dir_name(vfp_flow_half_dir(half)));
+                           vfp_dir_name(vfp_layer_flow_half_dir(half)));
     vfp_tuple_format(&half->key, &s);
     json_object_put_string(json, "match", ds_cstr(&s));
     ds_clear(&s);
-    vfp_flow_half_ht(half, &ht);
+    vfp_layer_flow_half_ht(half, &ht);
     vfp_ht_format(&ht, &s);
     json_object_put(json, "ht", json_string_create_nocopy(ds_steal_cstr(&s)));
     vfp_counter_read(&half->stats, &packets, &bytes);
@@ -65,7 +65,7 @@ half_json(const struct vfp_flow_half *half)
 }
 
 static struct json *
-flow_json(const struct vfp_flow *f, const struct vfp_conn *c,
+flow_json(const struct vfp_layer_flow *f, const struct vfp_conn *c,
           const struct vfp_conn_timeouts *t, long long int now)
 {
     struct json *json = json_object_create();
@@ -101,25 +101,25 @@ compare_flows(const void *a_, const void *b_)
 }
 
 static struct json *
-layer_flows_json(struct vfp_port *vport, const struct vfp_layer *layer,
+layer_flows_json(struct vfp_port *vfp_port, const struct vfp_layer *layer,
                  long long int now)
 {
     struct json **flows = NULL;
     size_t n = 0, allocated = 0;
     const struct vfp_conn *c;
 
-    ovs_mutex_lock(&vport->conns.mutex);
-    CMAP_FOR_EACH (c, node, &vport->conns.conns) {
-        for (const struct vfp_flow *f = c->flows; f; f = f->next) {
+    ovs_mutex_lock(&vfp_port->conns.mutex);
+    CMAP_FOR_EACH (c, node, &vfp_port->conns.conns) {
+        for (const struct vfp_layer_flow *f = c->flows; f; f = f->next) {
             if (f->layer == layer) {
                 if (n >= allocated) {
                     flows = x2nrealloc(flows, &allocated, sizeof *flows);
                 }
-                flows[n++] = flow_json(f, c, &vport->conns.timeouts, now);
+                flows[n++] = flow_json(f, c, &vfp_port->conns.timeouts, now);
             }
         }
     }
-    ovs_mutex_unlock(&vport->conns.mutex);
+    ovs_mutex_unlock(&vfp_port->conns.mutex);
     if (n) {
         /* 'flows' is null without flows, which qsort() must not get. */
         qsort(flows, n, sizeof *flows, compare_flows);
@@ -151,7 +151,7 @@ dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
         vfp_unixctl_reply(conn, error);
         return;
     }
-    if (argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
+    if (argc > 2 && !vfp_port_find_layer(port->vfp_port, argv[2])) {
         vfp_unixctl_reply(conn, vfp_no_such("port", argv[1], "layer",
                                             argv[2]));
         return;
@@ -160,26 +160,29 @@ dump_flows(struct unixctl_conn *conn, int argc, const char *argv[],
     /* Statistics and states as of now. */
     vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
 
-    struct vfp_port *vport = port->vport;
+    struct vfp_port *vfp_port = port->vfp_port;
     long long int now = time_msec();
-    const struct vfp_layers *layers = vfp_port_layers(vport);
+    const struct vfp_layers *layers = vfp_port_layers(vfp_port);
     struct json *array = json_array_create_empty();
     for (size_t i = 0; i < layers->n; i++) {
         if (argc <= 2 || !strcmp(layers->layers[i]->name, argv[2])) {
             json_array_add(array,
-                           layer_flows_json(vport, layers->layers[i], now));
+                           layer_flows_json(vfp_port, layers->layers[i], now));
         }
     }
 
     struct json *conns = json_object_create();
     uint32_t limit;
-    atomic_read_relaxed(&vport->conns.limit, &limit);
+    atomic_read_relaxed(&vfp_port->conns.limit, &limit);
     json_object_put(conns, "count",
-                    json_integer_create(vfp_conns_count(&vport->conns)));
+                    json_integer_create(vfp_conns_count(&vfp_port->conns)));
     json_object_put(conns, "limit", json_integer_create(limit));
-    json_object_put(conns, "created", counter_value(&vport->conns.n_created));
-    json_object_put(conns, "expired", counter_value(&vport->conns.n_expired));
-    json_object_put(conns, "refused", counter_value(&vport->conns.n_refused));
+    json_object_put(conns, "created",
+                    counter_value(&vfp_port->conns.n_created));
+    json_object_put(conns, "expired",
+                    counter_value(&vfp_port->conns.n_expired));
+    json_object_put(conns, "refused",
+                    counter_value(&vfp_port->conns.n_refused));
 
     struct json *json = json_object_create();
     json_object_put_string(json, "port", argv[1]);
@@ -251,11 +254,11 @@ size_t
 vfp_flush_connections(struct vfp_ofport *port,
                       const struct vfp_conditions *conds, bool either)
 {
-    struct vfp_port *vport = port->vport;
+    struct vfp_port *vfp_port = port->vfp_port;
     struct vfp_conn *c;
     size_t n = 0;
 
-    CMAP_FOR_EACH (c, node, &vport->conns.conns) {
+    CMAP_FOR_EACH (c, node, &vfp_port->conns.conns) {
         struct vfp_tuple rev;
         struct flow flow;
         bool match;
@@ -268,7 +271,7 @@ vfp_flush_connections(struct vfp_ofport *port,
             match = vfp_conditions_match(conds, &flow);
         }
         if (match && !vfp_conn_is_dead(c)) {
-            vfp_conn_kill(vport, c);
+            vfp_conn_kill(vfp_port, c);
             n++;
         }
     }

@@ -75,11 +75,11 @@ find_mac(const struct vfp_fwd_bridge *bridge, const struct eth_addr mac)
 void
 vfp_fwd_add_port(struct vfp_fwd *fwd, struct vfp_fwd_bridge *bridge,
                  odp_port_t odp_port, const struct eth_addr *mac, bool uplink,
-                 const struct netdev *tunnel, const struct vfp_port *vport)
+                 const struct netdev *tunnel, const struct vfp_port *vfp_port)
 {
     struct vfp_fwd_port *port = xzalloc(sizeof *port);
 
-    port->vport = vport;
+    port->vfp_port = vfp_port;
     port->odp_port = odp_port;
     port->uplink = uplink;
     port->tunnel = tunnel != NULL;

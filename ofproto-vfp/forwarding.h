@@ -73,7 +73,7 @@ struct vfp_fwd_port {
     bool uplink;
     bool tunnel;                /* Packets from it come from the uplink. */
     const struct vfp_fwd_bridge *bridge;
-    const struct vfp_port *vport;   /* Its layers. */
+    const struct vfp_port *vfp_port;   /* Its layers. */
 };
 
 struct vfp_fwd {

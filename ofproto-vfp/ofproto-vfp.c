@@ -465,8 +465,8 @@ port_construct(struct ofport *port_)
                 hash_odp_port(port->odp_port));
     port->tunnel = is_tunnel(port->up.netdev);
     port->mac = vfp_ofport_mac(port);
-    port->vport = vfp_port_create(netdev_get_name(port->up.netdev));
-    port->vport->conns.timeouts = ofproto->timeouts;
+    port->vfp_port = vfp_port_create(netdev_get_name(port->up.netdev));
+    port->vfp_port->conns.timeouts = ofproto->timeouts;
     fwd_changed(ofproto, "port added");
     return 0;
 }
@@ -504,8 +504,8 @@ port_destruct(struct ofport *port_, bool del)
     fwd_changed(ofproto, "port removed");
 
     /* No handler can see the port's layers any more. */
-    vfp_port_destroy(port->vport);
-    port->vport = NULL;
+    vfp_port_destroy(port->vfp_port);
+    port->vfp_port = NULL;
 }
 
 static void
@@ -636,7 +636,7 @@ port_set_config(const struct ofport *port_, const struct smap *cfg)
 
     /* VFP section 9: state tracking stops at a number of connections per
      * port. */
-    vfp_conns_set_limit(&port->vport->conns,
+    vfp_conns_set_limit(&port->vfp_port->conns,
                         config_get_uint(cfg, object, "vfp-max-connections",
                                         1, UINT32_MAX,
                                         VFP_CONN_LIMIT_DEFAULT));
@@ -678,7 +678,7 @@ set_other_config(struct ofproto *ofproto_, const struct smap *cfg)
 
     struct ofport *ofport;
     HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
-        vfp_ofport_cast(ofport)->vport->conns.timeouts = *t;
+        vfp_ofport_cast(ofport)->vfp_port->conns.timeouts = *t;
     }
 
     parse_tnl_cfg(ofproto, cfg, "vfp-tunnel-ip", &ofproto->tnl_ip_cfg,
@@ -928,7 +928,7 @@ rule_get_stats(struct rule *rule OVS_UNUSED, struct pkt_stats *stats,
 static bool
 port_has_layers(const struct vfp_ofport *port)
 {
-    return port && vfp_port_layers(port->vport)->n;
+    return port && vfp_port_layers(port->vfp_port)->n;
 }
 
 /* Packet-out: translates OpenFlow output actions to datapath outputs on the

@@ -123,7 +123,7 @@ struct vfp_ofport {
     struct eth_addr mac;           /* vfp_ofport_mac() when last checked. */
     bool uplink;                   /* other_config:vfp-uplink=true. */
     bool tunnel;                   /* A tunnel port (VXLAN, GRE...). */
-    struct vfp_port *vport;        /* Its layers (vfp/port.h). */
+    struct vfp_port *vfp_port;        /* Its layers (vfp/port.h). */
 };
 
 static inline struct ofproto_vfp *

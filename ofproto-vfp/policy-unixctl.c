@@ -136,7 +136,7 @@ find_objects(const char *argv[], struct vfp_ofport **portp,
     }
     *portp = port;
     if (layerp) {
-        *layerp = vfp_port_find_layer(port->vport, argv[2]);
+        *layerp = vfp_port_find_layer(port->vfp_port, argv[2]);
         if (!*layerp) {
             return vfp_no_such("port", argv[1], "layer", argv[2]);
         }
@@ -164,7 +164,7 @@ find_objects(const char *argv[], struct vfp_ofport **portp,
 void
 vfp_policy_commit(struct vfp_ofport *port)
 {
-    vfp_port_changed(port->vport);
+    vfp_port_changed(port->vfp_port);
     ovsrcu_synchronize();
     vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
 }
@@ -178,12 +178,12 @@ policy_changed(struct vfp_ofport *port, struct vfp_layer *dead_layer,
     /* Revalidate before destroying: the last statistics of the UFs that go
      * are credited to the counters of what they went through. */
     vfp_policy_commit(port);
-    vfp_port_destroy_layer(port->vport, dead_layer);
+    vfp_port_destroy_layer(port->vfp_port, dead_layer);
     vfp_group_destroy(dead_group);
     vfp_rule_destroy(dead_rule);
     VLOG_DBG("%s: policy generation %"PRIu64,
              netdev_get_name(port->up.netdev),
-             vfp_port_generation(port->vport));
+             vfp_port_generation(port->vfp_port));
 }
 
 /* vfp/add-layer PORT LAYER priority=N [in-default=..] [out-default=..] */
@@ -212,7 +212,7 @@ add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
 
     struct vfp_layer *layer = vfp_layer_create(argv[2], priority, in_block,
                                                out_block);
-    error = vfp_port_add_layer(port->vport, layer);
+    error = vfp_port_add_layer(port->vfp_port, layer);
     if (error) {
         vfp_layer_destroy(layer);
     } else {
@@ -231,7 +231,7 @@ del_layer(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     char *error = find_objects(argv, &port, &layer, NULL);
 
     if (!error) {
-        vfp_port_remove_layer(port->vport, argv[2]);
+        vfp_port_remove_layer(port->vfp_port, argv[2]);
         policy_changed(port, layer, NULL, NULL);
     }
     vfp_unixctl_reply(conn, error);
@@ -425,7 +425,7 @@ static void
 resolve_context(struct vfp_ofport *port, struct vfp_rule *rule)
 {
     if (rule->action.counter) {
-        rule->context = vfp_port_get_counter(port->vport,
+        rule->context = vfp_port_get_counter(port->vfp_port,
                                              rule->action.counter);
     }
 }
@@ -443,7 +443,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
     char *error;
 
     if ((error = find_objects(argv, &port, &layer, &group))
-        || (error = build_rule(port->vport, argv[4], argc - 5, argv + 5,
+        || (error = build_rule(port->vfp_port, argv[4], argc - 5, argv + 5,
                                &rule))) {
         vfp_unixctl_reply(conn, error);
         return;
@@ -453,7 +453,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
      * but create the counter only if the rule goes in. */
     struct vfp_counter *fresh = NULL;
     if (rule->action.counter) {
-        rule->context = shash_find_data(&port->vport->counters,
+        rule->context = shash_find_data(&port->vfp_port->counters,
                                         rule->action.counter);
         if (!rule->context) {
             rule->context = fresh = xmalloc(sizeof *fresh);
@@ -467,7 +467,7 @@ add_rule(struct unixctl_conn *conn, int argc, const char *argv[],
         vfp_rule_destroy(rule);
     } else {
         if (fresh) {
-            shash_add(&port->vport->counters, rule->action.counter, fresh);
+            shash_add(&port->vfp_port->counters, rule->action.counter, fresh);
         }
         policy_changed(port, NULL, NULL, NULL);
     }
@@ -531,7 +531,7 @@ replace_group(struct unixctl_conn *conn, int argc OVS_UNUSED,
         char **w = words.names + skip;
         if (n && w[0][0] != '#') {
             struct vfp_rule *rule;
-            e = build_rule(port->vport, w[0], n - 1, (const char **) w + 1,
+            e = build_rule(port->vfp_port, w[0], n - 1, (const char **) w + 1,
                            &rule);
             if (!e) {
                 e = vfp_group_add_rule(new, rule);
@@ -671,7 +671,7 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
     struct vfp_ofport *port = NULL;
     char *error = find_objects(argv, &port, NULL, NULL);
 
-    if (!error && argc > 2 && !vfp_port_find_layer(port->vport, argv[2])) {
+    if (!error && argc > 2 && !vfp_port_find_layer(port->vfp_port, argv[2])) {
         error = vfp_no_such("port", argv[1], "layer", argv[2]);
     }
     if (error) {
@@ -679,7 +679,7 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
         return;
     }
 
-    const struct vfp_layers *layers = vfp_port_layers(port->vport);
+    const struct vfp_layers *layers = vfp_port_layers(port->vfp_port);
     struct json *array = json_array_create_empty();
     for (size_t i = 0; i < layers->n; i++) {
         if (argc <= 2 || !strcmp(layers->layers[i]->name, argv[2])) {
@@ -690,7 +690,7 @@ dump(struct unixctl_conn *conn, int argc, const char *argv[], bool rules)
     struct json *json = json_object_create();
     json_object_put_string(json, "port", argv[1]);
     json_object_put(json, "generation",
-                    json_integer_create(vfp_port_generation(port->vport)));
+                    json_integer_create(vfp_port_generation(port->vfp_port)));
     json_object_put(json, "layers", array);
     vfp_unixctl_reply_json(conn, json);
 }
@@ -724,13 +724,13 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     }
     vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
 
-    struct vfp_port *vport = port->vport;
+    struct vfp_port *vfp_port = port->vfp_port;
     struct json *json = json_object_create();
     json_object_put_string(json, "port", argv[1]);
-    json_object_put(json, "in", counter_json(&vport->stats[VFP_DIR_IN]));
-    json_object_put(json, "out", counter_json(&vport->stats[VFP_DIR_OUT]));
+    json_object_put(json, "in", counter_json(&vfp_port->stats[VFP_DIR_IN]));
+    json_object_put(json, "out", counter_json(&vfp_port->stats[VFP_DIR_OUT]));
 
-    const struct vfp_layers *layers = vfp_port_layers(vport);
+    const struct vfp_layers *layers = vfp_port_layers(vfp_port);
     struct json *layers_json = json_array_create_empty();
     for (size_t i = 0; i < layers->n; i++) {
         const struct vfp_layer *layer = layers->layers[i];
@@ -760,8 +760,8 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     json_object_put(json, "layers", layers_json);
 
     struct json *counters_json = json_array_create_empty();
-    const struct shash_node **nodes = shash_sort(&vport->counters);
-    for (size_t i = 0; i < shash_count(&vport->counters); i++) {
+    const struct shash_node **nodes = shash_sort(&vfp_port->counters);
+    for (size_t i = 0; i < shash_count(&vfp_port->counters); i++) {
         struct json *cj = counter_json(nodes[i]->data);
         json_object_put_string(cj, "name", nodes[i]->name);
         json_array_add(counters_json, cj);
@@ -771,16 +771,16 @@ stats(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
 
     /* Only when some were dropped: most ports never see one. */
     uint64_t n_packets, n_bytes;
-    vfp_counter_read(&vport->tnl_drops, &n_packets, &n_bytes);
+    vfp_counter_read(&vfp_port->tnl_drops, &n_packets, &n_bytes);
     if (n_packets) {
         json_object_put(json, "tunnel_drops",
-                        counter_json(&vport->tnl_drops));
+                        counter_json(&vfp_port->tnl_drops));
     }
     /* Packets the port dropped before its layers, by reason. */
     struct json *drops_json = json_object_create();
     for (size_t i = 1; i < VFP_MALFORMED_N; i++) {
         json_object_put(drops_json, vfp_malformed_name(i),
-                        counter_json(&vport->malformed[i]));
+                        counter_json(&vfp_port->malformed[i]));
     }
     json_object_put(json, "drops", drops_json);
     vfp_unixctl_reply_json(conn, json);

@@ -53,7 +53,7 @@ find_resource(const char *argv[], const char *name,
         return error;
     }
     if (name) {
-        *resp = vfp_port_find_resource((*portp)->vport, name);
+        *resp = vfp_port_find_resource((*portp)->vfp_port, name);
         if (!*resp) {
             return vfp_no_such("port", argv[1], "resource", name);
         }
@@ -92,7 +92,7 @@ add_resource(struct unixctl_conn *conn, int argc, const char *argv[],
         error = vfp_resource_create(argv[2], type, ports, &res);
     }
     if (!error) {
-        error = vfp_port_add_resource(port->vport, res);
+        error = vfp_port_add_resource(port->vfp_port, res);
         if (error) {
             vfp_resource_destroy(res);
         }
@@ -110,10 +110,10 @@ del_resource(struct unixctl_conn *conn, int argc OVS_UNUSED,
     char *error = find_resource(argv, argv[2], &port, &res);
 
     if (!error) {
-        error = vfp_port_check_resource_unused(port->vport, res);
+        error = vfp_port_check_resource_unused(port->vfp_port, res);
     }
     if (!error) {
-        vfp_port_remove_resource(port->vport, argv[2]);
+        vfp_port_remove_resource(port->vfp_port, argv[2]);
         vfp_policy_commit(port);
         vfp_resource_destroy(res);
     }
@@ -193,7 +193,7 @@ dump_resources(struct unixctl_conn *conn, int argc, const char *argv[],
         return;
     }
 
-    const struct vfp_resources *resources = vfp_port_resources(port->vport);
+    const struct vfp_resources *resources = vfp_port_resources(port->vfp_port);
     struct json *array = json_array_create_empty();
     for (size_t i = 0; i < resources->n; i++) {
         const struct vfp_resource *r = resources->resources[i];

@@ -114,7 +114,7 @@ uf_is_stale(const struct vfp_uf *uf, const struct vfp_fwd *fwd)
         const struct vfp_uf_port *up = &vfp_uf_ports(uf)[i];
         const struct vfp_fwd_port *p = vfp_fwd_find_port(fwd, up->port);
 
-        if (!p || vfp_port_generation(p->vport) != up->generation) {
+        if (!p || vfp_port_generation(p->vfp_port) != up->generation) {
             return true;
         }
     }
@@ -170,7 +170,7 @@ sweep_conns(struct vfp_backer *backer, long long int now)
     struct vfp_ofport *port;
 
     HMAP_FOR_EACH (port, odp_node, &backer->odp_to_ofport) {
-        vfp_conns_sweep(port->vport, now);
+        vfp_conns_sweep(port->vfp_port, now);
     }
 }
 

@@ -49,7 +49,7 @@
 #include "unixctl.h"
 #include "timeval.h"
 #include "util.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/parse-util.h"
 #include "vfp/port.h"
@@ -311,7 +311,7 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
                            &info, &trace);
         *per_packet = vfp_upcall_per_packet(&info, flow);
         vfp_uf_info_destroy(&info);
-    } else if (packet && vfp_port_layers(fport->vport)->n
+    } else if (packet && vfp_port_layers(fport->vfp_port)->n
                && (malformed = vfp_packet_check(dp_packet_data(packet),
                                                 dp_packet_size(packet)))) {
         /* As a destination port with layers drops it in the slow path. */
@@ -325,8 +325,8 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
 
         vfp_proc_init(&proc, false, time_msec());
         vfp_trace_stage(&trace, fport->odp_port, VFP_DIR_IN);
-        bool pass = vfp_port_process(fport->vport, VFP_DIR_IN, &in_flow, &ht,
-                                     vfp_trace_layer, &trace, &proc);
+        bool pass = vfp_port_process(fport->vfp_port, VFP_DIR_IN, &in_flow,
+                                     &ht, vfp_trace_layer, &trace, &proc);
         vfp_proc_destroy(&proc);
         vfp_trace_stage_done(&trace, &ht, pass);
         if (pass) {

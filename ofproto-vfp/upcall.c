@@ -47,7 +47,7 @@
 #include "ovs-thread.h"
 #include "timeval.h"
 #include "vfp/counter.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/packet-check.h"
 #include "vfp/port.h"
@@ -104,16 +104,16 @@ add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
     /* Read generations before the layers: a change in between makes the UF
      * stale rather than wrongly current. */
     info->ports[info->n_ports++] = (struct vfp_uf_port) {
-        port->odp_port, vfp_port_generation(port->vport) };
+        port->odp_port, vfp_port_generation(port->vfp_port) };
     ctx->dir = dir;
     vfp_trace_stage(ctx->trace, port->odp_port, dir);
 
-    if (vfp_port_layers(port->vport)->n) {
+    if (vfp_port_layers(port->vfp_port)->n) {
         info->layered = true;
         if (info->malformed) {
             if (info->proc.commit && !info->proc.simulated) {
                 vfp_counter_add(CONST_CAST(struct vfp_counter *,
-                                           &port->vport->malformed[
+                                           &port->vfp_port->malformed[
                                                info->malformed]),
                                 1, packet_size);
             }
@@ -123,7 +123,7 @@ add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
         }
     }
     add_counter(info, CONST_CAST(struct vfp_counter *,
-                                 &port->vport->stats[dir]));
+                                 &port->vfp_port->stats[dir]));
     return true;
 }
 
@@ -150,9 +150,9 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
 
     add_counter(ctx->info, &layer->stats[ctx->dir]);
     if (result->half) {
-        struct vfp_flow_half *half = CONST_CAST(struct vfp_flow_half *,
-                                                result->half);
-        struct vfp_flow *f = vfp_flow_from_half(half);
+        struct vfp_layer_flow_half *half
+            = CONST_CAST(struct vfp_layer_flow_half *, result->half);
+        struct vfp_layer_flow *f = vfp_layer_flow_from_half(half);
 
         add_counter(ctx->info, &half->stats);
         if (f->rule_stats) {
@@ -328,7 +328,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     }
     if (tunnel_refused(in, flow)) {
         add_counter(info, CONST_CAST(struct vfp_counter *,
-                                     &in->vport->tnl_drops));
+                                     &in->vfp_port->tnl_drops));
         vfp_trace_tunnel(trace, in->tunnel
                          ? "decapsulated, but not for the tunnel endpoint "
                            "or not of its protocol: dropped"
@@ -345,7 +345,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     if (!add_port(&ctx, in, VFP_DIR_OUT, packet_size)) {
         return;
     }
-    bool pass = vfp_port_process(in->vport, VFP_DIR_OUT, &out_flow, &ht,
+    bool pass = vfp_port_process(in->vfp_port, VFP_DIR_OUT, &out_flow, &ht,
                                  layer_done, &ctx, &info->proc);
     vfp_trace_stage_done(trace, &ht, pass);
     if (!pass) {
@@ -381,7 +381,7 @@ vfp_upcall_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         if (!add_port(&ctx, dst, VFP_DIR_IN, packet_size)) {
             continue;
         }
-        pass = vfp_port_process(dst->vport, VFP_DIR_IN, &in_flow, &ht,
+        pass = vfp_port_process(dst->vfp_port, VFP_DIR_IN, &in_flow, &ht,
                                 layer_done, &ctx, &info->proc);
         vfp_trace_stage_done(trace, &ht, pass);
         if (!pass) {
@@ -574,7 +574,7 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
     for (size_t i = 0; i < info->proc.n_conns; i++) {
         const struct vfp_proc_conn *pc = &info->proc.conns[i];
 
-        if (pc->port == vm->vport && pc->dir == VFP_DIR_IN) {
+        if (pc->port == vm->vfp_port && pc->dir == VFP_DIR_IN) {
             ovs_u128 out = vfp_conn_get_uf(pc->port, pc->conn, VFP_DIR_OUT);
             unpaired = (ovs_u128_is_zero(out)
                         || !vfp_uf_find(&backer->ufs, &out, pmd_id));

@@ -207,7 +207,7 @@ port_to_json(const struct vfp_ofport *port, const struct vfp_backer *backer)
                     json_integer_create(count_port_ufs(backer,
                                                        port->odp_port)));
     json_object_put(json, "layers",
-                    json_integer_create(vfp_port_layers(port->vport)->n));
+                    json_integer_create(vfp_port_layers(port->vfp_port)->n));
     return json;
 }
 

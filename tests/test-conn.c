@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-/* Connections and layer flows (vfp/conn.h, vfp/flow-table.h) without a
+/* Connections and layer flows (vfp/conn.h, vfp/layer-flow.h) without a
  * datapath.
  *
  *   vfptest test-conn pairs      stateful NAT pairs, found both ways
@@ -36,7 +36,7 @@
 #include "timeval.h"
 #include "util.h"
 #include "vfp/conn.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/group.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
@@ -204,7 +204,7 @@ test_conn_tcp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     ovs_assert(!vfp_conns_count(&port->conns));
     const struct vfp_layers *layers = vfp_port_layers(port);
     for (size_t i = 0; i < layers->n; i++) {
-        ovs_assert(!vfp_flow_table_count(&layers->layers[i]->flows));
+        ovs_assert(!vfp_layer_flow_table_count(&layers->layers[i]->flows));
     }
     vfp_proc_destroy(&proc);
     ovsrcu_synchronize();
@@ -303,10 +303,10 @@ test_conn_memory(struct ovs_cmdl_context *ctx)
     ovs_assert(vfp_uf_count(&ufs) == 2 * n);
     printf("%d connections, 2 stateful layers (4 layer flows) and 2 UFs "
            "each: %.0f bytes per connection\n", n, (double) used / n);
-    printf("  struct vfp_conn %"PRIuSIZE", struct vfp_flow (a pair) "
+    printf("  struct vfp_conn %"PRIuSIZE", struct vfp_layer_flow (a pair) "
            "%"PRIuSIZE", struct vfp_uf %"PRIuSIZE" bytes, plus their "
            "arrays and malloc overhead\n", sizeof(struct vfp_conn),
-           sizeof(struct vfp_flow), sizeof(struct vfp_uf));
+           sizeof(struct vfp_layer_flow), sizeof(struct vfp_uf));
 
     vfp_uf_table_destroy(&ufs);
     ovsrcu_synchronize();

@@ -10,8 +10,8 @@ vfp_libvfp_la_SOURCES = \
 	vfp/engine.c \
 	vfp/event.c \
 	vfp/event.h \
-	vfp/flow-table.c \
-	vfp/flow-table.h \
+	vfp/layer-flow.c \
+	vfp/layer-flow.h \
 	vfp/group.c \
 	vfp/group.h \
 	vfp/ht.c \

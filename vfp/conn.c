@@ -26,7 +26,7 @@
 #include "ovs-rcu.h"
 #include "packets.h"
 #include "util.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
 #include "vfp/resource.h"
@@ -108,7 +108,7 @@ vfp_conn_try_ref(struct vfp_conn *c)
 
 /* Returns the SNAT port that 'f' holds to its range. */
 void
-vfp_flow_release(struct vfp_flow *f)
+vfp_layer_flow_release(struct vfp_layer_flow *f)
 {
     if (f->range) {
         vfp_range_release(f->range, f->nat_port);
@@ -119,11 +119,11 @@ vfp_flow_release(struct vfp_flow *f)
 static void
 conn_free(struct vfp_conn *c)
 {
-    struct vfp_flow *f, *next;
+    struct vfp_layer_flow *f, *next;
 
     for (f = c->flows; f; f = next) {
         next = f->next;
-        vfp_flow_free(f);
+        vfp_layer_flow_free(f);
     }
     free(c);
 }
@@ -192,14 +192,14 @@ update_state(struct vfp_conn *c)
 static void
 remove_flows(struct vfp_conn *c)
 {
-    for (struct vfp_flow *f = c->flows; f; f = f->next) {
+    for (struct vfp_layer_flow *f = c->flows; f; f = f->next) {
         struct vfp_layer *layer = CONST_CAST(struct vfp_layer *, f->layer);
 
         if (layer) {
-            vfp_flow_table_remove(&layer->flows, f);
+            vfp_layer_flow_table_remove(&layer->flows, f);
             f->layer = NULL;
         }
-        vfp_flow_release(f);
+        vfp_layer_flow_release(f);
     }
 }
 
@@ -235,8 +235,8 @@ vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
 struct vfp_conn *
 vfp_conn_commit(struct vfp_port *port, const char *port_name,
                 const struct vfp_tuple *key, enum vfp_dir dir, bool seen,
-                uint16_t tcp_flags, struct vfp_flow **flows, size_t n_flows,
-                uint32_t ttl, long long int now)
+                uint16_t tcp_flags, struct vfp_layer_flow **flows,
+                size_t n_flows, uint32_t ttl, long long int now)
 {
     struct vfp_conns *conns = &port->conns;
     uint64_t orig;
@@ -255,8 +255,8 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
             VLOG_WARN_RL(&rl, "%s: %"PRIu32" connections, the port's limit: "
                          "refusing new connections", port_name, limit);
             for (size_t i = 0; i < n_flows; i++) {
-                vfp_flow_release(flows[i]);
-                vfp_flow_free(flows[i]);
+                vfp_layer_flow_release(flows[i]);
+                vfp_layer_flow_free(flows[i]);
             }
             return NULL;
         }
@@ -281,22 +281,23 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
     }
 
     for (size_t i = 0; i < n_flows; i++) {
-        struct vfp_flow *f = flows[i];
+        struct vfp_layer_flow *f = flows[i];
         struct vfp_layer *layer = CONST_CAST(struct vfp_layer *, f->layer);
 
         /* Another packet of the connection may have been first. */
-        if (vfp_flow_table_lookup(&layer->flows, f->dir, &f->halves[0].key)
-            || vfp_flow_table_lookup(&layer->flows, !f->dir,
-                                     &f->halves[1].key)) {
-            vfp_flow_release(f);
-            vfp_flow_free(f);
+        if (vfp_layer_flow_table_lookup(&layer->flows, f->dir,
+                                        &f->halves[0].key)
+            || vfp_layer_flow_table_lookup(&layer->flows, !f->dir,
+                                           &f->halves[1].key)) {
+            vfp_layer_flow_release(f);
+            vfp_layer_flow_free(f);
             flows[i] = NULL;
             continue;
         }
         f->conn = c;
         f->next = c->flows;
         c->flows = f;
-        vfp_flow_table_insert(&layer->flows, f);
+        vfp_layer_flow_table_insert(&layer->flows, f);
     }
     ovs_refcount_ref(&c->ref_cnt);
     ovs_mutex_unlock(&conns->mutex);
@@ -391,17 +392,17 @@ vfp_conns_forget_layer(struct vfp_port *port, const struct vfp_layer *layer)
 
     ovs_mutex_lock(&port->conns.mutex);
     CMAP_FOR_EACH (c, node, &port->conns.conns) {
-        struct vfp_flow **fp = &c->flows;
+        struct vfp_layer_flow **fp = &c->flows;
 
         while (*fp) {
-            struct vfp_flow *f = *fp;
+            struct vfp_layer_flow *f = *fp;
 
             if (f->layer == layer) {
-                vfp_flow_table_remove(
+                vfp_layer_flow_table_remove(
                     &CONST_CAST(struct vfp_layer *, layer)->flows, f);
-                vfp_flow_release(f);
+                vfp_layer_flow_release(f);
                 *fp = f->next;
-                ovsrcu_postpone(vfp_flow_free, f);
+                ovsrcu_postpone(vfp_layer_flow_free, f);
             } else {
                 fp = &f->next;
             }

@@ -27,7 +27,7 @@
  * directions of a connection (section 6.4.1) even when the network side is
  * asymmetric (tunneled in, returned directly, NATed).
  *
- * A connection owns the layer flows (vfp/flow-table.h) its packets created
+ * A connection owns the layer flows (vfp/layer-flow.h) its packets created
  * in the port's layers, and is what unified flows of both directions point
  * to.  It expires as a whole: its layer flows, its unified flows and the
  * SNAT ports it holds go together.
@@ -67,7 +67,7 @@
 #include "vfp/tuple.h"
 
 struct ds;
-struct vfp_flow;
+struct vfp_layer_flow;
 struct vfp_layer;
 struct vfp_port;
 
@@ -107,7 +107,7 @@ struct vfp_conn {
     uint16_t tcp_flags[2];      /* Seen, by direction; VFP_CONN_SEEN. */
     uint32_t ttl;               /* ms, from stateful rules; 0: default. */
     long long int used;
-    struct vfp_flow *flows;     /* Its layer flows. */
+    struct vfp_layer_flow *flows;     /* Its layer flows. */
     ovs_u128 uf[2];             /* Its last unified flows, by direction
                                  * (datapath ufids; zero if none yet).
                                  * They may be gone: look them up. */
@@ -143,12 +143,12 @@ bool vfp_conn_is_dead(const struct vfp_conn *);
 struct vfp_conn *vfp_conn_commit(struct vfp_port *, const char *port_name,
                                  const struct vfp_tuple *key,
                                  enum vfp_dir, bool seen, uint16_t tcp_flags,
-                                 struct vfp_flow **flows, size_t n_flows,
+                                 struct vfp_layer_flow **flows, size_t n_flows,
                                  uint32_t ttl, long long int now);
 void vfp_conn_kill(struct vfp_port *, struct vfp_conn *);
 void vfp_conn_set_uf(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
                      const ovs_u128 *ufid);
-void vfp_flow_release(struct vfp_flow *);
+void vfp_layer_flow_release(struct vfp_layer_flow *);
 
 /* Main thread. */
 void vfp_conn_used(struct vfp_port *, struct vfp_conn *, enum vfp_dir,

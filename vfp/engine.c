@@ -27,7 +27,7 @@
 #include "util.h"
 #include "vfp/action.h"
 #include "vfp/conn.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
 #include "vfp/resource.h"
@@ -77,7 +77,7 @@ proc_add_conn(struct vfp_proc *proc, struct vfp_port *port,
 /* Layer flows made while a packet crosses a port, waiting for the packet to
  * come through. */
 struct pending {
-    struct vfp_flow **flows;
+    struct vfp_layer_flow **flows;
     size_t n, allocated;
     uint32_t ttl;               /* Smallest nonzero TTL of their rules. */
 };
@@ -86,8 +86,8 @@ static void
 pending_release(struct pending *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        vfp_flow_release(p->flows[i]);
-        vfp_flow_free(p->flows[i]);
+        vfp_layer_flow_release(p->flows[i]);
+        vfp_layer_flow_free(p->flows[i]);
     }
     free(p->flows);
 }
@@ -106,15 +106,15 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
     struct vfp_tuple t;
 
     if (result->half) {
-        struct vfp_conn *conn = vfp_flow_from_half(result->half)->conn;
+        struct vfp_conn *conn = vfp_layer_flow_from_half(result->half)->conn;
         if (vfp_conn_try_ref(conn)) {
             proc_add_conn(proc, port, conn, dir);
         }
     } else if (before && !result->miss
                && !result->ht.drop && vfp_tuple_from_flow(before, &t)
                && vfp_tuple_from_flow(after, &t)) {
-        struct vfp_flow *f = vfp_flow_create(layer, dir, before, after,
-                                             &result->ht);
+        struct vfp_layer_flow *f = vfp_layer_flow_create(layer, dir, before,
+                                                         after, &result->ht);
 
         f->range = env->range;
         f->nat_port = env->nat_port;
@@ -146,7 +146,7 @@ simulate_layer(struct vfp_port *port, enum vfp_dir dir,
                const struct vfp_layer_result *result, struct vfp_proc *proc)
 {
     if (result->half) {
-        struct vfp_conn *conn = vfp_flow_from_half(result->half)->conn;
+        struct vfp_conn *conn = vfp_layer_flow_from_half(result->half)->conn;
         if (vfp_conn_try_ref(conn)) {
             proc_add_conn(proc, port, conn, dir);
         } else {
@@ -244,7 +244,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             ntohs(flow->tcp_flags),
             pending.flows, pending.n, pending.ttl, proc->now);
         for (size_t i = 0; conn && i < pending.n; i++) {
-            struct vfp_flow *f = pending.flows[i];
+            struct vfp_layer_flow *f = pending.flows[i];
 
             if (!f) {
                 proc->raced = true;

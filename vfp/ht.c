@@ -320,7 +320,7 @@ vfp_ht_format(const struct vfp_ht *ht, struct ds *s)
 }
 
 /* Drops from 'ht' the rewrites of IP addresses and L4 ports, which layer
- * flows hold as tuples (vfp/flow-table.h). */
+ * flows hold as tuples (vfp/layer-flow.h). */
 void
 vfp_ht_clear_tuple(struct vfp_ht *ht)
 {

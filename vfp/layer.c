@@ -41,7 +41,7 @@ vfp_layer_create(const char *name, uint16_t priority, bool in_block,
     layer->block_by_default[VFP_DIR_OUT] = out_block;
     vfp_counter_init(&layer->stats[VFP_DIR_IN]);
     vfp_counter_init(&layer->stats[VFP_DIR_OUT]);
-    vfp_flow_table_init(&layer->flows);
+    vfp_layer_flow_table_init(&layer->flows);
     ovsrcu_set_hidden(&layer->groups, groups);
     return layer;
 }
@@ -57,7 +57,7 @@ vfp_layer_destroy(struct vfp_layer *layer)
             vfp_group_destroy(groups->groups[i]);
         }
         free(groups);
-        vfp_flow_table_destroy(&layer->flows);
+        vfp_layer_flow_table_destroy(&layer->flows);
         free(layer->name);
         free(layer);
     }
@@ -157,24 +157,24 @@ vfp_layer_replace_group(struct vfp_layer *layer, struct vfp_group *group)
 /* The layer flow of 'layer' for a packet with headers 'flow' going in
  * direction 'dir', or NULL.  In the slow path ('env->commit'), a new SYN
  * ends a connection in TIME_WAIT or CLOSED: its flows no longer apply. */
-static const struct vfp_flow_half *
+static const struct vfp_layer_flow_half *
 lookup_flow(const struct vfp_layer *layer, enum vfp_dir dir,
             const struct flow *flow, struct vfp_action_env *env)
 {
     struct vfp_tuple key;
 
-    if (!vfp_flow_table_count(&layer->flows)
+    if (!vfp_layer_flow_table_count(&layer->flows)
         || !vfp_tuple_from_flow(flow, &key)) {
         return NULL;
     }
 
-    const struct vfp_flow_half *half = vfp_flow_table_lookup(&layer->flows,
-                                                             dir, &key);
+    const struct vfp_layer_flow_half *half
+        = vfp_layer_flow_table_lookup(&layer->flows, dir, &key);
     if (!half) {
         return NULL;
     }
 
-    struct vfp_conn *conn = vfp_flow_from_half(half)->conn;
+    struct vfp_conn *conn = vfp_layer_flow_from_half(half)->conn;
     if (vfp_conn_is_dead(conn)) {
         return NULL;
     }
@@ -204,7 +204,7 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
     result->half = env ? lookup_flow(layer, dir, flow, env) : NULL;
     result->miss = false;
     if (result->half) {
-        vfp_flow_half_ht(result->half, &result->ht);
+        vfp_layer_flow_half_ht(result->half, &result->ht);
         return;
     }
     for (size_t i = 0; i < groups->n; i++) {

@@ -27,7 +27,7 @@
  * group that matched is applied, unless a terminating rule matched first,
  * which applies at once.  No rule: the default action of D.  Before its
  * groups, a layer looks for a layer flow of the packet's connection (made
- * by a stateful rule, vfp/flow-table.h): if there is one, its HT applies.
+ * by a stateful rule, vfp/layer-flow.h): if there is one, its HT applies.
  *
  * Threads: the main thread adds and removes groups by publishing a new
  * 'groups' array with RCU; handlers read the array current when they
@@ -37,7 +37,7 @@
 #include <stdint.h>
 #include "ovs-rcu.h"
 #include "vfp/counter.h"
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 #include "vfp/group.h"
 #include "vfp/ht.h"
 
@@ -56,7 +56,7 @@ struct vfp_layer {
     bool block_by_default[2];       /* Indexed by enum vfp_dir. */
     OVSRCU_TYPE(struct vfp_groups *) groups;
     struct vfp_counter stats[2];    /* Packets that reached the layer. */
-    struct vfp_flow_table flows;    /* Layer flows, looked up first. */
+    struct vfp_layer_flow_table flows;    /* Layer flows, looked up first. */
 };
 
 struct vfp_layer *vfp_layer_create(const char *name, uint16_t priority,
@@ -78,7 +78,7 @@ struct vfp_layer_result {
     const struct vfp_layer *layer;
     const struct vfp_group *group;  /* Group of 'rule', or NULL. */
     const struct vfp_rule *rule;    /* NULL: the default action. */
-    const struct vfp_flow_half *half;   /* The layer flow that applied
+    const struct vfp_layer_flow_half *half;   /* The layer flow that applied
                                          * instead of the rules, or NULL. */
     bool miss;                      /* 'rule' missed in a resource. */
     struct vfp_ht ht;

@@ -20,7 +20,7 @@
 /* Rules (VFP section 5.3): conditions and an action, in a group.
  *
  * A 'stateful' rule that acts on a packet also creates a pair of layer
- * flows for its connection (vfp/flow-table.h), which the layer consults
+ * flows for its connection (vfp/layer-flow.h), which the layer consults
  * before its rules: the reverse direction is allowed and translated back.
  * 'ttl' is how long the flows live after the connection's last packet.
  *
@@ -58,7 +58,7 @@ struct vfp_rule {
     struct vfp_conditions conds;
     struct vfp_action action;
     bool terminating;
-    bool stateful;                  /* Creates layer flows (flow-table.h). */
+    bool stateful;                  /* Creates layer flows (layer-flow.h). */
     uint32_t ttl;                   /* Their idle timeout, in ms; 0: the
                                      * bridge's default for the protocol. */
     bool miss_allow;                /* A resource miss passes the packet

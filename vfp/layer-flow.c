@@ -16,7 +16,7 @@
 
 
 #include <config.h>
-#include "vfp/flow-table.h"
+#include "vfp/layer-flow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,20 +36,20 @@ half_hash(enum vfp_dir dir, const struct vfp_tuple *key)
 }
 
 void
-vfp_flow_table_init(struct vfp_flow_table *table)
+vfp_layer_flow_table_init(struct vfp_layer_flow_table *table)
 {
     cmap_init(&table->halves);
 }
 
 /* The caller removed every pair (see vfp_conn_forget_layer()). */
 void
-vfp_flow_table_destroy(struct vfp_flow_table *table)
+vfp_layer_flow_table_destroy(struct vfp_layer_flow_table *table)
 {
     cmap_destroy(&table->halves);
 }
 
 size_t
-vfp_flow_table_count(const struct vfp_flow_table *table)
+vfp_layer_flow_table_count(const struct vfp_layer_flow_table *table)
 {
     return cmap_count(&table->halves) / 2;
 }
@@ -58,12 +58,12 @@ vfp_flow_table_count(const struct vfp_flow_table *table)
 /* A pair of layer flows for a packet that went through 'layer' in 'dir',
  * 'before' it and 'after' it, transposed by 'ht'.  Both must be IP
  * packets (vfp_tuple_from_flow()). */
-struct vfp_flow *
-vfp_flow_create(const struct vfp_layer *layer, enum vfp_dir dir,
-                const struct flow *before, const struct flow *after,
-                const struct vfp_ht *ht)
+struct vfp_layer_flow *
+vfp_layer_flow_create(const struct vfp_layer *layer, enum vfp_dir dir,
+                      const struct flow *before, const struct flow *after,
+                      const struct vfp_ht *ht)
 {
-    struct vfp_flow *f = xzalloc(sizeof *f);
+    struct vfp_layer_flow *f = xzalloc(sizeof *f);
     struct vfp_tuple out;
 
     vfp_tuple_from_flow(before, &f->halves[0].key);
@@ -89,7 +89,7 @@ vfp_flow_create(const struct vfp_layer *layer, enum vfp_dir dir,
 
 /* Frees 'f' now; the caller waited for readers. */
 void
-vfp_flow_free(struct vfp_flow *f)
+vfp_layer_flow_free(struct vfp_layer_flow *f)
 {
     if (f) {
         vfp_shared_counter_unref(f->rule_stats);
@@ -99,33 +99,36 @@ vfp_flow_free(struct vfp_flow *f)
 }
 
 void
-vfp_flow_table_insert(struct vfp_flow_table *table, struct vfp_flow *f)
+vfp_layer_flow_table_insert(struct vfp_layer_flow_table *table,
+                            struct vfp_layer_flow *f)
 {
     for (int i = 0; i < 2; i++) {
-        struct vfp_flow_half *h = &f->halves[i];
+        struct vfp_layer_flow_half *h = &f->halves[i];
         cmap_insert(&table->halves, &h->node,
-                    half_hash(vfp_flow_half_dir(h), &h->key));
+                    half_hash(vfp_layer_flow_half_dir(h), &h->key));
     }
 }
 
 void
-vfp_flow_table_remove(struct vfp_flow_table *table, struct vfp_flow *f)
+vfp_layer_flow_table_remove(struct vfp_layer_flow_table *table,
+                            struct vfp_layer_flow *f)
 {
     for (int i = 0; i < 2; i++) {
-        struct vfp_flow_half *h = &f->halves[i];
+        struct vfp_layer_flow_half *h = &f->halves[i];
         cmap_remove(&table->halves, &h->node,
-                    half_hash(vfp_flow_half_dir(h), &h->key));
+                    half_hash(vfp_layer_flow_half_dir(h), &h->key));
     }
 }
 
-const struct vfp_flow_half *
-vfp_flow_table_lookup(const struct vfp_flow_table *table, enum vfp_dir dir,
-                      const struct vfp_tuple *key)
+const struct vfp_layer_flow_half *
+vfp_layer_flow_table_lookup(const struct vfp_layer_flow_table *table,
+                            enum vfp_dir dir, const struct vfp_tuple *key)
 {
-    const struct vfp_flow_half *h;
+    const struct vfp_layer_flow_half *h;
 
     CMAP_FOR_EACH_WITH_HASH (h, node, half_hash(dir, key), &table->halves) {
-        if (vfp_flow_half_dir(h) == dir && vfp_tuple_equals(&h->key, key)) {
+        if (vfp_layer_flow_half_dir(h) == dir
+            && vfp_tuple_equals(&h->key, key)) {
             return h;
         }
     }
@@ -135,9 +138,10 @@ vfp_flow_table_lookup(const struct vfp_flow_table *table, enum vfp_dir dir,
 /* The HT of 'half': from its tuple to the reverse of the other half's,
  * then its extra HT. */
 void
-vfp_flow_half_ht(const struct vfp_flow_half *half, struct vfp_ht *ht)
+vfp_layer_flow_half_ht(const struct vfp_layer_flow_half *half,
+                       struct vfp_ht *ht)
 {
-    const struct vfp_flow *f = vfp_flow_from_half(half);
+    const struct vfp_layer_flow *f = vfp_layer_flow_from_half(half);
     const struct vfp_tuple *in = &half->key;
     struct vfp_tuple out;
 

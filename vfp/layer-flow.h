@@ -15,13 +15,13 @@
  */
 
 
-#ifndef VFP_FLOW_TABLE_H
-#define VFP_FLOW_TABLE_H 1
+#ifndef VFP_LAYER_FLOW_H
+#define VFP_LAYER_FLOW_H 1
 
 /* Layer flows (VFP section 5.2): the flow table of a layer.
  *
  * When a stateful rule of a layer acts on a packet going in direction D,
- * the layer records a pair of layer flows, "struct vfp_flow":
+ * the layer records a pair of layer flows, "struct vfp_layer_flow":
  *
  *   - halves[0]: the packet's tuple as it entered the layer in D, with the
  *     rule's HT as it was for this packet (the NAT destination chosen, the
@@ -58,18 +58,18 @@ struct vfp_ht;
 struct vfp_layer;
 struct vfp_resource;
 
-struct vfp_flow_half {
+struct vfp_layer_flow_half {
     struct cmap_node node;      /* In the layer's table. */
     struct vfp_tuple key;       /* Packets entering the layer. */
     uint8_t idx;                /* 0 or 1: index in the pair. */
     struct vfp_counter stats;
 };
 
-struct vfp_flow {
-    struct vfp_flow_half halves[2];
+struct vfp_layer_flow {
+    struct vfp_layer_flow_half halves[2];
     const struct vfp_layer *layer;
     struct vfp_conn *conn;      /* The connection that owns the pair. */
-    struct vfp_flow *next;      /* In 'conn''s list. */
+    struct vfp_layer_flow *next;      /* In 'conn''s list. */
     struct vfp_counter *context;    /* The rule's count(NAME), or NULL. */
     struct vfp_shared_counter *rule_stats;  /* The rule's counter (a
                                              * reference), or NULL. */
@@ -80,38 +80,43 @@ struct vfp_flow {
     uint8_t dir;                /* enum vfp_dir of halves[0]. */
 };
 
-struct vfp_flow_table {
-    struct cmap halves;         /* Contains "struct vfp_flow_half"s. */
+struct vfp_layer_flow_table {
+    struct cmap halves;         /* Contains "struct vfp_layer_flow_half"s. */
 };
 
-void vfp_flow_table_init(struct vfp_flow_table *);
-void vfp_flow_table_destroy(struct vfp_flow_table *);
-size_t vfp_flow_table_count(const struct vfp_flow_table *);
+void vfp_layer_flow_table_init(struct vfp_layer_flow_table *);
+void vfp_layer_flow_table_destroy(struct vfp_layer_flow_table *);
+size_t vfp_layer_flow_table_count(const struct vfp_layer_flow_table *);
 
-struct vfp_flow *vfp_flow_create(const struct vfp_layer *, enum vfp_dir,
-                                 const struct flow *before,
-                                 const struct flow *after,
-                                 const struct vfp_ht *);
-void vfp_flow_free(struct vfp_flow *);
+struct vfp_layer_flow *vfp_layer_flow_create(const struct vfp_layer *,
+                                             enum vfp_dir,
+                                             const struct flow *before,
+                                             const struct flow *after,
+                                             const struct vfp_ht *);
+void vfp_layer_flow_free(struct vfp_layer_flow *);
 
-void vfp_flow_table_insert(struct vfp_flow_table *, struct vfp_flow *);
-void vfp_flow_table_remove(struct vfp_flow_table *, struct vfp_flow *);
-const struct vfp_flow_half *vfp_flow_table_lookup(
-    const struct vfp_flow_table *, enum vfp_dir, const struct vfp_tuple *);
+void vfp_layer_flow_table_insert(struct vfp_layer_flow_table *,
+                                 struct vfp_layer_flow *);
+void vfp_layer_flow_table_remove(struct vfp_layer_flow_table *,
+                                 struct vfp_layer_flow *);
+const struct vfp_layer_flow_half *vfp_layer_flow_table_lookup(
+    const struct vfp_layer_flow_table *, enum vfp_dir,
+    const struct vfp_tuple *);
 
-static inline struct vfp_flow *
-vfp_flow_from_half(const struct vfp_flow_half *half)
+static inline struct vfp_layer_flow *
+vfp_layer_flow_from_half(const struct vfp_layer_flow_half *half)
 {
-    return CONTAINER_OF(half - half->idx, struct vfp_flow, halves[0]);
+    return CONTAINER_OF(half - half->idx, struct vfp_layer_flow, halves[0]);
 }
 
 static inline enum vfp_dir
-vfp_flow_half_dir(const struct vfp_flow_half *half)
+vfp_layer_flow_half_dir(const struct vfp_layer_flow_half *half)
 {
-    enum vfp_dir dir = vfp_flow_from_half(half)->dir;
+    enum vfp_dir dir = vfp_layer_flow_from_half(half)->dir;
     return half->idx ? !dir : dir;
 }
 
-void vfp_flow_half_ht(const struct vfp_flow_half *, struct vfp_ht *);
+void vfp_layer_flow_half_ht(const struct vfp_layer_flow_half *,
+                            struct vfp_ht *);
 
-#endif /* vfp/flow-table.h */
+#endif /* vfp/layer-flow.h */
