@@ -48,8 +48,7 @@ vfp_dpif_type(const char *vfp_type)
             ? vfp_type + n : NULL);
 }
 
-/* Adds "vfp-T" to 'types' for each registered datapath type T, and tells
- * ofproto-dpif that the datapaths of those names are ours. */
+/* Adds "vfp-T" to 'types' for each registered datapath type T. */
 void
 vfp_backer_enumerate_types(struct sset *types)
 {
@@ -58,13 +57,26 @@ vfp_backer_enumerate_types(struct sset *types)
 
     dp_enumerate_types(&dp_types);
     SSET_FOR_EACH (type, &dp_types) {
-        char *vfp_type = xasprintf(VFP_TYPE_PREFIX"%s", type);
-
-        /* The datapath is named after the VFP type. */
-        ofproto_dpif_reserve_datapath(vfp_type);
-        sset_add_and_free(types, vfp_type);
+        sset_add_and_free(types, xasprintf(VFP_TYPE_PREFIX"%s", type));
     }
     sset_destroy(&dp_types);
+}
+
+/* Tells ofproto-dpif that the datapaths named after VFP types are ours, so
+ * that opening its own backer of the same type does not delete them.  Must
+ * run before any bridge exists: from the provider's init(). */
+void
+vfp_backer_reserve_datapaths(void)
+{
+    struct sset vfp_types = SSET_INITIALIZER(&vfp_types);
+    const char *vfp_type;
+
+    vfp_backer_enumerate_types(&vfp_types);
+    SSET_FOR_EACH (vfp_type, &vfp_types) {
+        /* The datapath is named after the VFP type. */
+        ofproto_dpif_reserve_datapath(vfp_type);
+    }
+    sset_destroy(&vfp_types);
 }
 
 struct vfp_backer *

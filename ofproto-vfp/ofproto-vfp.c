@@ -234,6 +234,7 @@ fwd_changed(struct ofproto_vfp *ofproto, const char *why)
 static void
 init(const struct shash *iface_hints OVS_UNUSED)
 {
+    vfp_backer_reserve_datapaths();
     vfp_unixctl_init();
 }
 

@@ -155,6 +155,7 @@ const struct vfp_fwd *vfp_backer_fwd(const struct vfp_backer *);
 struct vfp_ofport *vfp_backer_find_ofport(const struct vfp_backer *,
                                           odp_port_t);
 void vfp_backer_enumerate_types(struct sset *types);
+void vfp_backer_reserve_datapaths(void);
 const char *vfp_dpif_type(const char *vfp_type);
 
 /* upcall.c */
