@@ -2,7 +2,7 @@
 # Builds the guest of the kernel datapath lane (make check-kernel): a Linux
 # kernel from Debian's linux-image-cloud-amd64 (which ships openvswitch.ko,
 # vxlan.ko, cls_flower.ko, nf_conntrack.ko) and an initramfs holding
-# busybox, iproute2, the modules the suite needs, the built project (our
+# busybox, bash, iproute2, the modules the suite needs, the built project (our
 # ovs-vswitchd and vfp-ctl, OVS's ovsdb-server and utilities) with every
 # shared library they link, and the suite itself.
 #
@@ -66,7 +66,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,run,tmp,var/log,lib/modules,suite}
 ln -s ../run "$root/var/run"
 
-# Modules, with what they depend on, in load order.  The suite loads them
+# Modules, with what they depend on, in load order.  The init loads them
 # with insmod and fails on the first one that does not load.
 # (nf_conntrack_netlink: ovs-vswitchd flushes conntrack over netlink when it
 # deletes a datapath; the guest has no modprobe to load it on demand.  tun:
@@ -105,6 +105,9 @@ add_prog() {                    # add_prog PATH [NAME]
     copy_libs "$1"
 }
 cp /bin/busybox "$root/bin/busybox"
+# bash runs the autotest suite (busybox's sh would run its own "ip"
+# applet before iproute2's); busybox provides the rest.
+add_prog /bin/bash
 for applet in $(/bin/busybox --list); do
     [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
@@ -127,9 +130,33 @@ done
 mkdir -p "$root/share/openvswitch"
 cp "$ovs/vswitchd/vswitch.ovsschema" "$root/share/openvswitch/"
 
-# The suite and the packets it shares with the autotests.
+# The suite (the autotest testsuite generated from tests/kernel/*.at), its
+# atconfig and atlocal, and the packets it shares with the dummy-datapath
+# autotests.
 cp "$srcdir"/tests/kernel/init "$root/init"
-cp "$srcdir"/tests/kernel/suite.sh "$srcdir"/tests/kernel/lib.sh "$root/suite/"
+[ -f "$srcdir"/tests/kernel/testsuite ] || fail "no tests/kernel/testsuite (make it first)"
+cp "$srcdir"/tests/kernel/testsuite "$root/suite/"
+cat > "$root/suite/atconfig" <<'EOF2'
+at_testdir='.'
+abs_builddir='/suite'
+at_srcdir='.'
+abs_srcdir='/suite'
+at_top_srcdir='.'
+abs_top_srcdir='/suite'
+at_top_build_prefix=''
+abs_top_builddir='/suite'
+at_top_builddir=$at_top_build_prefix
+EXEEXT=''
+AUTOTEST_PATH='/bin'
+SHELL=${CONFIG_SHELL-'/bin/bash'}
+EOF2
+cat > "$root/suite/atlocal" <<'EOF2'
+# The guest's test environment (tests/kernel/build-guest.sh).
+OVS_CTL_TIMEOUT=30; export OVS_CTL_TIMEOUT
+vfp_schema=/share/openvswitch/vswitch.ovsschema
+# The packets of tests/vfp-macros.at, as shell variables: $UDP_VM1_VM2...
+. /suite/packets
+EOF2
 awk 'match($0, /^m4_define\(\[[A-Z0-9_]+\],$/) {
          name = substr($0, 12, RLENGTH - 13); next
      }
@@ -142,6 +169,7 @@ chmod +x "$root/init"
 echo "root:x:0:0:root:/:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 : > "$root/etc/resolv.conf"
+echo "127.0.0.1 localhost" > "$root/etc/hosts"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) > "$out/initrd"
 echo "build-guest: $(du -m "$out/initrd" | cut -f1) MB initramfs, $(wc -l < "$root/etc/modules") modules"
