@@ -43,10 +43,13 @@
 #define TP_STATUS_VLAN_TPID_VALID (1 << 6)
 #endif
 
+/* The guest tool links no OVS library, so no ovs_strerror(): perror()
+ * says the same from errno. */
 static void
 die(const char *what)
 {
-    fprintf(stderr, "vfp-pkt: %s: %s\n", what, strerror(errno));
+    fputs("vfp-pkt: ", stderr);
+    perror(what);
     exit(1);
 }
 
