@@ -271,7 +271,7 @@ vfp_flush_connections(struct vfp_ofport *port,
             match = vfp_conditions_match(conds, &flow);
         }
         if (match && !vfp_conn_is_dead(c)) {
-            vfp_conn_kill(vfp_port, c);
+            vfp_conn_kill(&vfp_port->conns, c);
             n++;
         }
     }

@@ -180,26 +180,26 @@ test_conn_tcp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     long long int now = c->used;
 
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_syn);
-    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_NEW);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_ESTABLISHED);
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_established);
-    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_FIN, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_OUT, TCP_FIN, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSING);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_FIN, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_FIN, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_time_wait);
 
     /* Nothing moves a connection back. */
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_RST, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_RST, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSED);
     ovs_assert(vfp_conn_expiry(c, &t) == now);
 
     /* Expired: its layer flows are gone. */
-    ovs_assert(vfp_conns_sweep(port, now) == 1);
+    ovs_assert(vfp_conns_sweep(&port->conns, now) == 1);
     ovs_assert(vfp_conn_is_dead(c));
     ovs_assert(!vfp_conns_count(&port->conns));
     const struct vfp_layers *layers = vfp_port_layers(port);

@@ -69,7 +69,6 @@
 struct ds;
 struct vfp_layer_flow;
 struct vfp_layer;
-struct vfp_port;
 
 enum vfp_conn_state {
     VFP_CONN_NEW,
@@ -140,25 +139,25 @@ enum vfp_conn_state vfp_conn_get_state(const struct vfp_conn *);
 bool vfp_conn_is_dead(const struct vfp_conn *);
 
 /* Slow path. */
-struct vfp_conn *vfp_conn_commit(struct vfp_port *, const char *port_name,
+struct vfp_conn *vfp_conn_commit(struct vfp_conns *, const char *port_name,
                                  const struct vfp_tuple *key,
                                  enum vfp_dir, bool seen, uint16_t tcp_flags,
                                  struct vfp_layer_flow **flows, size_t n_flows,
                                  uint32_t ttl, long long int now);
-void vfp_conn_kill(struct vfp_port *, struct vfp_conn *);
-void vfp_conn_set_uf(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
+void vfp_conn_kill(struct vfp_conns *, struct vfp_conn *);
+void vfp_conn_set_uf(struct vfp_conns *, struct vfp_conn *, enum vfp_dir,
                      const ovs_u128 *ufid);
 void vfp_layer_flow_release(struct vfp_layer_flow *);
 
 /* Main thread. */
-void vfp_conn_used(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
+void vfp_conn_used(struct vfp_conns *, struct vfp_conn *, enum vfp_dir,
                    uint16_t tcp_flags, long long int now);
-ovs_u128 vfp_conn_get_uf(struct vfp_port *, const struct vfp_conn *,
+ovs_u128 vfp_conn_get_uf(struct vfp_conns *, const struct vfp_conn *,
                          enum vfp_dir);
 long long int vfp_conn_expiry(const struct vfp_conn *,
                               const struct vfp_conn_timeouts *);
-size_t vfp_conns_sweep(struct vfp_port *, long long int now);
-void vfp_conns_forget_layer(struct vfp_port *, const struct vfp_layer *);
+size_t vfp_conns_sweep(struct vfp_conns *, long long int now);
+void vfp_conns_forget_layer(struct vfp_conns *, const struct vfp_layer *);
 void vfp_conn_format_flags(uint16_t tcp_flags, struct ds *);
 
 #endif /* vfp/conn.h */

@@ -240,7 +240,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             vfp_tuple_reverse(&after, &vm_side);
         }
         struct vfp_conn *conn = vfp_conn_commit(
-            port, port->name, &vm_side, dir, !proc->simulated,
+            &port->conns, port->name, &vm_side, dir, !proc->simulated,
             ntohs(flow->tcp_flags),
             pending.flows, pending.n, pending.ttl, proc->now);
         for (size_t i = 0; conn && i < pending.n; i++) {

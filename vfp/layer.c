@@ -26,6 +26,7 @@
 #include "util.h"
 #include "vfp/action.h"
 #include "vfp/conn.h"
+#include "vfp/port.h"
 #include "vfp/rule.h"
 
 struct vfp_layer *
@@ -181,7 +182,8 @@ lookup_flow(const struct vfp_layer *layer, enum vfp_dir dir,
     if (env->commit && key.proto == IPPROTO_TCP
         && (flow->tcp_flags & htons(TCP_SYN | TCP_ACK)) == htons(TCP_SYN)
         && vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
-        vfp_conn_kill(CONST_CAST(struct vfp_port *, env->port), conn);
+        struct vfp_port *port = CONST_CAST(struct vfp_port *, env->port);
+        vfp_conn_kill(&port->conns, conn);
         return NULL;
     }
     return half;

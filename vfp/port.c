@@ -183,7 +183,7 @@ void
 vfp_port_destroy_layer(struct vfp_port *port, struct vfp_layer *layer)
 {
     if (layer) {
-        vfp_conns_forget_layer(port, layer);
+        vfp_conns_forget_layer(&port->conns, layer);
         vfp_layer_destroy(layer);
     }
 }
