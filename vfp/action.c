@@ -27,9 +27,7 @@
 #include "packets.h"
 #include "svec.h"
 #include "util.h"
-#include "vfp/event.h"
 #include "vfp/parse-util.h"
-#include "vfp/port.h"
 #include "vfp/resource.h"
 #include "vfp/tuple.h"
 
@@ -541,7 +539,7 @@ raise_miss(struct vfp_action_env *env, struct vfp_resource *res,
         if (res) {
             vfp_resource_count_miss(res);
         }
-        vfp_event_raise(env->port_name, type, resource, detail);
+        env->raise_event(env->port_name, type, resource, detail);
     }
 }
 
@@ -550,8 +548,8 @@ static bool
 nat_src_range(const struct vfp_op *op, const struct flow *flow,
               struct vfp_action_env *env, struct vfp_ht *ht)
 {
-    struct vfp_resource *res = vfp_port_find_resource(env->port,
-                                                      op->resource);
+    struct vfp_resource *res = vfp_resources_find(env->resources,
+                                                  op->resource);
     struct vfp_tuple t;
     uint16_t port;
 
@@ -591,8 +589,8 @@ static bool
 encap_map(const struct vfp_op *op, const struct flow *flow,
           struct vfp_action_env *env, struct vfp_ht *ht)
 {
-    struct vfp_resource *res = vfp_port_find_resource(env->port,
-                                                      op->resource);
+    struct vfp_resource *res = vfp_resources_find(env->resources,
+                                                  op->resource);
     struct vfp_ht encap = op->ht;
     struct vfp_tuple t;
     int have = op->encap_have;

@@ -27,6 +27,7 @@
 #include "util.h"
 #include "vfp/action.h"
 #include "vfp/conn.h"
+#include "vfp/event.h"
 #include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
@@ -200,7 +201,11 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         size_t idx = dir == VFP_DIR_OUT ? i : layers->n - 1 - i;
         const struct vfp_layer *layer = layers->layers[idx];
         struct vfp_action_env env = {
-            .port = port, .port_name = port->name, .commit = commit,
+            .resources = vfp_port_resources(port),
+            .conns = &port->conns,
+            .port_name = port->name,
+            .commit = commit,
+            .raise_event = vfp_event_raise,
         };
         struct vfp_layer_result result;
         struct flow before;

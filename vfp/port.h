@@ -43,21 +43,16 @@
 #include "vfp/group.h"
 #include "vfp/ht.h"
 #include "vfp/packet-check.h"
+#include "vfp/resource.h"
 
 struct flow;
 struct vfp_layer;
 struct vfp_layer_result;
-struct vfp_resource;
 struct vfp_rule;
 
 struct vfp_layers {
     size_t n;
     struct vfp_layer *layers[];     /* Ascending priority. */
-};
-
-struct vfp_resources {
-    size_t n;
-    struct vfp_resource *resources[];
 };
 
 struct vfp_port {

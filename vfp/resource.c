@@ -31,6 +31,19 @@
 #include "vfp/parse-util.h"
 #include "vfp/tuple.h"
 
+/* Returns the resource named 'name' in 'resources' (which may be null: no
+ * resources), or NULL. */
+struct vfp_resource *
+vfp_resources_find(const struct vfp_resources *resources, const char *name)
+{
+    for (size_t i = 0; resources && i < resources->n; i++) {
+        if (!strcmp(resources->resources[i]->name, name)) {
+            return resources->resources[i];
+        }
+    }
+    return NULL;
+}
+
 const char *
 vfp_resource_type_name(enum vfp_resource_type type)
 {

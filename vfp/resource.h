@@ -82,6 +82,15 @@ struct vfp_resource {
     unsigned long *used OVS_GUARDED;   /* Bitmap by port number. */
 };
 
+/* The resources of a port, as it publishes them (RCU). */
+struct vfp_resources {
+    size_t n;
+    struct vfp_resource *resources[];
+};
+
+struct vfp_resource *vfp_resources_find(const struct vfp_resources *,
+                                        const char *name);
+
 const char *vfp_resource_type_name(enum vfp_resource_type);
 char *vfp_resource_create(const char *name, const char *type,
                           const char *ranges, struct vfp_resource **)
