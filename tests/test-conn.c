@@ -39,6 +39,7 @@
 #include "vfp/layer-flow.h"
 #include "vfp/group.h"
 #include "vfp/layer.h"
+#include "vfp/policy.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
 
@@ -51,18 +52,14 @@ add_layer(struct vfp_port *port, const char *name, int priority,
                                                false);
     struct vfp_conditions none = { NULL, 0 };
     struct vfp_group *group = vfp_group_create("g", dir, 1, &none, false, 0);
-    struct vfp_rule *rule = xzalloc(sizeof *rule);
+    char *text = xasprintf("r priority=1 match=\"%s\" action=\"%s\"%s",
+                           conds, action, stateful ? " stateful" : "");
+    struct vfp_rule *rule;
 
-    rule->name = xstrdup("r");
-    rule->priority = 1;
-    rule->stateful = stateful;
-    rule->stats = vfp_shared_counter_create();
-    ovs_assert(!vfp_conditions_parse(conds, &rule->conds));
-    ovs_assert(!vfp_action_parse(action, &rule->action));
-    if (rule->action.counter) {
-        rule->context = vfp_port_get_counter(port, rule->action.counter);
-    }
-    ovs_assert(!vfp_group_add_rule(group, rule));
+    ovs_assert(!vfp_rule_create_from_string(vfp_port_resources(port), text,
+                                            &rule));
+    ovs_assert(!vfp_policy_add_rule(port, group, rule));
+    free(text);
     ovs_assert(!vfp_layer_add_group(layer, group));
     ovs_assert(!vfp_port_add_layer(port, layer));
 }

@@ -22,6 +22,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "smap.h"
 #include "svec.h"
 #include "util.h"
 
@@ -246,6 +247,43 @@ vfp_split_words(const char *line, struct svec *words)
         }
         svec_add_nocopy(words, ds_steal_cstr(&word));
     }
+}
+
+/* Parses the options of a command, 'words[0..n)', each "KEY=VALUE" or a
+ * "FLAG", into 'options' (initialized by the caller): KEY maps to VALUE, a
+ * FLAG to "".  'allowed' lists the keys that may be given, space-separated,
+ * those taking a value with their '=' ("priority= terminating").  A key
+ * given twice is an error; a flag given twice is the flag. */
+char *
+vfp_parse_options(size_t n, const char *const words[], const char *allowed,
+                  struct smap *options)
+{
+    char *allowed_padded = xasprintf(" %s ", allowed);
+    char *error = NULL;
+
+    for (size_t i = 0; i < n && !error; i++) {
+        const char *word = words[i];
+        const char *eq = strchr(word, '=');
+        char *key = eq ? xmemdup0(word, eq - word) : xstrdup(word);
+        char *pattern = xasprintf(" %s%s ", key, eq ? "=" : "");
+
+        if (!strstr(allowed_padded, pattern)) {
+            char *q = vfp_quote(word);
+            error = xasprintf("%s is not an option here (options: %s)", q,
+                              allowed);
+            free(q);
+        } else if (!eq) {
+            smap_replace(options, key, "");
+        } else if (smap_get(options, key)) {
+            error = xasprintf("\"%s\" given twice", key);
+        } else {
+            smap_add(options, key, eq + 1);
+        }
+        free(pattern);
+        free(key);
+    }
+    free(allowed_padded);
+    return error;
 }
 
 void
