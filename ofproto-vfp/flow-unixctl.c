@@ -80,8 +80,8 @@ flow_json(const struct vfp_layer_flow *f, const struct vfp_conn *c,
                            vfp_conn_state_name(vfp_conn_get_state(c)));
     json_object_put(json, "ttl_left_ms",
                     json_integer_create(MAX(0, vfp_conn_expiry(c, t) - now)));
-    if (f->range) {
-        json_object_put(json, "snat_port", json_integer_create(f->nat_port));
+    if (vfp_snat_lease_held(&f->lease)) {
+        json_object_put(json, "snat_port", json_integer_create(f->lease.port));
     }
     return json;
 }

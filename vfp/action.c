@@ -561,12 +561,11 @@ nat_src_range(const struct vfp_op *op, const struct flow *flow,
     }
     if (!env->commit) {
         port = vfp_range_candidate(res, &t);
-    } else if (env->range) {
+    } else if (vfp_snat_lease_held(&env->lease)) {
         /* One port per connection and layer. */
-        port = env->nat_port;
-    } else if (vfp_range_alloc(res, &t, &port)) {
-        env->range = res;
-        env->nat_port = port;
+        port = env->lease.port;
+    } else if (vfp_snat_lease_acquire(&env->lease, res, &t)) {
+        port = env->lease.port;
     } else {
         struct ds s = DS_EMPTY_INITIALIZER;
 

@@ -54,6 +54,7 @@
 #include <stddef.h>
 #include "compiler.h"
 #include "vfp/ht.h"
+#include "vfp/resource.h"
 
 struct vfp_conns;
 struct vfp_resource;
@@ -122,8 +123,7 @@ struct vfp_action_env {
                                         /* The event sink, if 'commit'. */
 
     /* Out. */
-    struct vfp_resource *range;         /* A port was taken from it... */
-    uint16_t nat_port;                  /* ...this one. */
+    struct vfp_snat_lease lease;        /* The SNAT port taken, if any. */
     bool miss;                          /* A resource lookup missed. */
 };
 

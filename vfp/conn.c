@@ -109,10 +109,7 @@ vfp_conn_try_ref(struct vfp_conn *c)
 void
 vfp_layer_flow_release(struct vfp_layer_flow *f)
 {
-    if (f->range) {
-        vfp_range_release(f->range, f->nat_port);
-        f->range = NULL;
-    }
+    vfp_snat_lease_release(&f->lease);
 }
 
 static void

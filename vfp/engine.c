@@ -117,11 +117,9 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
         struct vfp_layer_flow *f = vfp_layer_flow_create(layer, dir, before,
                                                          after, &result->ht);
 
-        f->range = env->range;
-        f->nat_port = env->nat_port;
+        vfp_snat_lease_move(&f->lease, &env->lease);
         f->context = result->rule->context;
         f->rule_stats = vfp_shared_counter_ref(result->rule->stats);
-        env->range = NULL;
         if (pending->n >= pending->allocated) {
             pending->flows = x2nrealloc(pending->flows, &pending->allocated,
                                         sizeof *pending->flows);
@@ -132,10 +130,8 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
             pending->ttl = result->rule->ttl;
         }
     }
-    if (env->range) {
-        /* Taken, then not kept (the packet was dropped). */
-        vfp_range_release(env->range, env->nat_port);
-    }
+    /* Taken, then not kept (the packet was dropped): back to the range. */
+    vfp_snat_lease_release(&env->lease);
 }
 
 /* A simulation ('proc->simulated', no commit) went through a layer as

@@ -403,9 +403,10 @@ vfp_range_candidate(const struct vfp_resource *res,
 
 /* Takes a free port of 'res' for the connection with tuple 't' into
  * '*port'.  Returns false if every port is in use. */
-bool
-vfp_range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
-                uint16_t *port)
+static bool
+range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
+            uint16_t *port)
+    OVS_EXCLUDED(res->mutex)
 {
     uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
     bool found = false;
@@ -427,8 +428,9 @@ vfp_range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
     return found;
 }
 
-void
-vfp_range_release(struct vfp_resource *res, uint16_t port)
+static void
+range_release(struct vfp_resource *res, uint16_t port)
+    OVS_EXCLUDED(res->mutex)
 {
     ovs_mutex_lock(&res->mutex);
     if (bitmap_is_set(res->used, port)) {
@@ -436,6 +438,40 @@ vfp_range_release(struct vfp_resource *res, uint16_t port)
         res->n_used--;
     }
     ovs_mutex_unlock(&res->mutex);
+}
+
+/* Takes a port of range resource 'res' for the connection with tuple 't'
+ * into 'lease', which must hold none.  Returns false if every port is
+ * taken. */
+bool
+vfp_snat_lease_acquire(struct vfp_snat_lease *lease, struct vfp_resource *res,
+                       const struct vfp_tuple *t)
+{
+    ovs_assert(!vfp_snat_lease_held(lease));
+    if (range_alloc(res, t, &lease->port)) {
+        lease->range = res;
+        return true;
+    }
+    return false;
+}
+
+/* Moves the port 'src' holds, if any, to 'dst', which must hold none. */
+void
+vfp_snat_lease_move(struct vfp_snat_lease *dst, struct vfp_snat_lease *src)
+{
+    ovs_assert(!vfp_snat_lease_held(dst));
+    *dst = *src;
+    src->range = NULL;
+}
+
+/* Returns the port 'lease' holds, if any, to its range. */
+void
+vfp_snat_lease_release(struct vfp_snat_lease *lease)
+{
+    if (vfp_snat_lease_held(lease)) {
+        range_release(lease->range, lease->port);
+        lease->range = NULL;
+    }
 }
 
 void
