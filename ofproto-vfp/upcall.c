@@ -472,8 +472,7 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
          * decided packet by packet, so that no UF made by one kind of
          * packet applies to the other. */
         error = ENOSPC;
-    } else if (info.proc.refused || info.proc.closing || info.proc.missed
-               || info.proc.raced || info.proc.incomplete) {
+    } else if (info.proc.no_cache) {
         /* Refused connections must not take memory; closing ones are
          * watched packet by packet (a new SYN starts over); after a
          * resource miss, the next packet tries again (the controller may

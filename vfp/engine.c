@@ -71,7 +71,7 @@ proc_add_conn(struct vfp_proc *proc, struct vfp_port *port,
     proc->conns[proc->n_conns++] = (struct vfp_proc_conn) {
         conn, port, dir };
     if (vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
-        proc->closing = true;
+        proc->no_cache |= VFP_NO_CACHE_CLOSING;
     }
 }
 
@@ -147,10 +147,10 @@ simulate_layer(struct vfp_port *port, enum vfp_dir dir,
         if (vfp_conn_try_ref(conn)) {
             proc_add_conn(proc, port, conn, dir);
         } else {
-            proc->incomplete = true;
+            proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
         }
     } else if (result->rule && result->rule->stateful && !result->ht.drop) {
-        proc->incomplete = true;
+        proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
     }
 }
 
@@ -173,7 +173,7 @@ simulate_conn(struct vfp_port *port, enum vfp_dir dir,
     if (conn && !vfp_conn_is_dead(conn) && vfp_conn_try_ref(conn)) {
         proc_add_conn(proc, port, conn, dir);
     } else {
-        proc->incomplete = true;
+        proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
     }
 }
 
@@ -208,7 +208,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
 
         vfp_layer_process(layer, dir, flow, proc ? &env : NULL, &result);
         if (result.miss && proc) {
-            proc->missed = true;
+            proc->no_cache |= VFP_NO_CACHE_MISSED;
         }
         /* A stateful rule's layer flows need the packet as the layer got
          * it; the layer has not changed 'flow' yet, vfp_ht_apply() will. */
@@ -248,7 +248,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             struct vfp_layer_flow *f = pending.flows[i];
 
             if (!f) {
-                proc->raced = true;
+                proc->no_cache |= VFP_NO_CACHE_RACED;
             } else {
                 if (proc->n_counters >= proc->allocated_counters) {
                     proc->counters = x2nrealloc(proc->counters,
@@ -260,7 +260,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         }
         free(pending.flows);
         if (!conn) {
-            proc->refused = true;
+            proc->no_cache |= VFP_NO_CACHE_REFUSED;
             vfp_ht_init(composite);
             composite->drop = true;
             return false;
