@@ -184,9 +184,9 @@ update_state(struct vfp_conn *c)
     }
 }
 
-/* The caller holds the port's connection mutex. */
 static void
-remove_flows(struct vfp_conn *c)
+remove_flows(struct vfp_conns *conns OVS_UNUSED, struct vfp_conn *c)
+    OVS_REQUIRES(conns->mutex)
 {
     for (struct vfp_layer_flow *f = c->flows; f; f = f->next) {
         struct vfp_layer *layer = CONST_CAST(struct vfp_layer *, f->layer);
@@ -203,6 +203,7 @@ remove_flows(struct vfp_conn *c)
  * ports are free, and its UFs go at the next revalidation. */
 void
 vfp_conn_kill(struct vfp_conns *conns, struct vfp_conn *c)
+    OVS_EXCLUDED(conns->mutex)
 {
     ovs_mutex_lock(&conns->mutex);
     if (!vfp_conn_is_dead(c)) {
@@ -210,7 +211,7 @@ vfp_conn_kill(struct vfp_conns *conns, struct vfp_conn *c)
 
         atomic_store_relaxed(&c->dead, true);
         cmap_remove(&conns->conns, &c->node, vfp_tuple_hash(&c->key, 0));
-        remove_flows(c);
+        remove_flows(conns, c);
         atomic_add_relaxed(&conns->n_expired, 1, &orig);
         ovs_mutex_unlock(&conns->mutex);
         vfp_conn_unref(c);
@@ -233,6 +234,7 @@ vfp_conn_commit(struct vfp_conns *conns, const char *port_name,
                 const struct vfp_tuple *key, enum vfp_dir dir, bool seen,
                 uint16_t tcp_flags, struct vfp_layer_flow **flows,
                 size_t n_flows, uint32_t ttl, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
     uint64_t orig;
 
@@ -302,8 +304,8 @@ vfp_conn_commit(struct vfp_conns *conns, const char *port_name,
 /* Records that the unified flow of 'c' in direction 'dir' is 'ufid'. */
 void
 vfp_conn_set_uf(struct vfp_conns *conns, struct vfp_conn *c,
-                enum vfp_dir dir,
-                const ovs_u128 *ufid)
+                enum vfp_dir dir, const ovs_u128 *ufid)
+    OVS_EXCLUDED(conns->mutex)
 {
     ovs_mutex_lock(&conns->mutex);
     c->uf[dir] = *ufid;
@@ -313,6 +315,7 @@ vfp_conn_set_uf(struct vfp_conns *conns, struct vfp_conn *c,
 ovs_u128
 vfp_conn_get_uf(struct vfp_conns *conns, const struct vfp_conn *c,
                 enum vfp_dir dir)
+    OVS_EXCLUDED(conns->mutex)
 {
     ovs_mutex_lock(&conns->mutex);
     ovs_u128 ufid = c->uf[dir];
@@ -325,6 +328,7 @@ vfp_conn_get_uf(struct vfp_conns *conns, const struct vfp_conn *c,
 void
 vfp_conn_used(struct vfp_conns *conns, struct vfp_conn *c, enum vfp_dir dir,
               uint16_t tcp_flags, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
     ovs_mutex_lock(&conns->mutex);
     c->tcp_flags[dir] |= tcp_flags | VFP_CONN_SEEN;
@@ -366,6 +370,7 @@ vfp_conn_expiry(const struct vfp_conn *c, const struct vfp_conn_timeouts *t)
  * how many. */
 size_t
 vfp_conns_sweep(struct vfp_conns *conns, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
     struct vfp_conn *c;
     size_t n = 0;
@@ -385,6 +390,7 @@ vfp_conns_sweep(struct vfp_conns *conns, long long int now)
 void
 vfp_conns_forget_layer(struct vfp_conns *conns,
                        const struct vfp_layer *layer)
+    OVS_EXCLUDED(conns->mutex)
 {
     struct vfp_conn *c;
 

@@ -133,7 +133,9 @@ vfp_resource_create(const char *name, const char *type, const char *ranges,
         error = (ranges ? parse_ranges(ranges, res)
                  : xstrdup("a range resource needs ports, e.g. "
                            "ports=1024-65535"));
+        ovs_mutex_lock(&res->mutex);
         res->used = bitmap_allocate(UINT16_MAX + 1);
+        ovs_mutex_unlock(&res->mutex);
     } else {
         error = xasprintf("\"%s\" is not a resource type (map, range)",
                           type);
@@ -157,8 +159,10 @@ vfp_resource_destroy(struct vfp_resource *res)
             free(e);
         }
         cmap_destroy(&res->entries);
-        ovs_mutex_destroy(&res->mutex);
+        ovs_mutex_lock(&res->mutex);
         bitmap_free(res->used);
+        ovs_mutex_unlock(&res->mutex);
+        ovs_mutex_destroy(&res->mutex);
         free(res->ranges);
         free(res->name);
         free(res);

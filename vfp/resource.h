@@ -74,7 +74,7 @@ struct vfp_resource {
     struct cmap entries;        /* Contains "struct vfp_map_entry"s. */
 
     /* VFP_RESOURCE_RANGE. */
-    struct ovs_mutex mutex;
+    struct ovs_mutex mutex;     /* Guards 'n_used' and 'used'. */
     uint16_t (*ranges)[2];      /* Inclusive [lo, hi] pairs. */
     size_t n_ranges;
     uint32_t n_total;           /* Ports in all ranges. */
