@@ -69,8 +69,8 @@ uf_update_conns(const struct vfp_uf *uf, const struct dpif_flow_stats *stats,
             continue;
         }
         if (active) {
-            vfp_conn_used(&pc->port->conns, pc->conn, pc->dir, stats->tcp_flags,
-                          MAX(stats->used, uf->created));
+            vfp_conn_used(&pc->port->conns, pc->conn, pc->dir,
+                          stats->tcp_flags, MAX(stats->used, uf->created));
         }
         if (now >= vfp_conn_expiry(pc->conn, &pc->port->conns.timeouts)) {
             vfp_conn_kill(&pc->port->conns, pc->conn);

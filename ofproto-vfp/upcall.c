@@ -574,7 +574,8 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
         const struct vfp_proc_conn *pc = &info->proc.conns[i];
 
         if (pc->port == vm->vfp_port && pc->dir == VFP_DIR_IN) {
-            ovs_u128 out = vfp_conn_get_uf(&pc->port->conns, pc->conn, VFP_DIR_OUT);
+            ovs_u128 out = vfp_conn_get_uf(&pc->port->conns, pc->conn,
+                                           VFP_DIR_OUT);
             unpaired = (ovs_u128_is_zero(out)
                         || !vfp_uf_find(&backer->ufs, &out, pmd_id));
         }

@@ -55,8 +55,8 @@
  * Threads: handlers look connections up without locks (cmap, RCU) and
  * create them under the 'mutex' of the port's 'struct vfp_conns', which
  * also guards every change to the layer flows of the port and the fields
- * of each connection marked "Guarded by the port's 'mutex'".  The main thread (revalidator) feeds
- * statistics and expires connections. */
+ * of each connection said to be written under it.  The main thread
+ * (revalidator) feeds statistics and expires connections. */
 
 #include <stdbool.h>
 #include <stdint.h>
