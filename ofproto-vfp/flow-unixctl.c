@@ -80,8 +80,8 @@ flow_json(const struct vfp_layer_flow *f, const struct vfp_conn *c,
                            vfp_conn_state_name(vfp_conn_get_state(c)));
     json_object_put(json, "ttl_left_ms",
                     json_integer_create(MAX(0, vfp_conn_expiry(c, t) - now)));
-    if (f->range) {
-        json_object_put(json, "snat_port", json_integer_create(f->nat_port));
+    if (vfp_snat_lease_held(&f->lease)) {
+        json_object_put(json, "snat_port", json_integer_create(f->lease.port));
     }
     return json;
 }
@@ -271,7 +271,7 @@ vfp_flush_connections(struct vfp_ofport *port,
             match = vfp_conditions_match(conds, &flow);
         }
         if (match && !vfp_conn_is_dead(c)) {
-            vfp_conn_kill(vfp_port, c);
+            vfp_conn_kill(&vfp_port->conns, c);
             n++;
         }
     }

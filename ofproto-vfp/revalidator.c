@@ -69,11 +69,11 @@ uf_update_conns(const struct vfp_uf *uf, const struct dpif_flow_stats *stats,
             continue;
         }
         if (active) {
-            vfp_conn_used(pc->port, pc->conn, pc->dir, stats->tcp_flags,
-                          MAX(stats->used, uf->created));
+            vfp_conn_used(&pc->port->conns, pc->conn, pc->dir,
+                          stats->tcp_flags, MAX(stats->used, uf->created));
         }
         if (now >= vfp_conn_expiry(pc->conn, &pc->port->conns.timeouts)) {
-            vfp_conn_kill(pc->port, pc->conn);
+            vfp_conn_kill(&pc->port->conns, pc->conn);
         }
     }
 }
@@ -170,7 +170,7 @@ sweep_conns(struct vfp_backer *backer, long long int now)
     struct vfp_ofport *port;
 
     HMAP_FOR_EACH (port, odp_node, &backer->odp_to_ofport) {
-        vfp_conns_sweep(port->vfp_port, now);
+        vfp_conns_sweep(&port->vfp_port->conns, now);
     }
 }
 

@@ -122,7 +122,7 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
             struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
 
             ovs_refcount_ref(&pc->conn->ref_cnt);
-            vfp_conn_set_uf(pc->port, pc->conn, pc->dir, ufid);
+            vfp_conn_set_uf(&pc->port->conns, pc->conn, pc->dir, ufid);
         }
         cmap_insert(&table->ufs, &uf->node, uf_hash(ufid, pmd_id));
         inserted = true;

@@ -472,8 +472,7 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
          * decided packet by packet, so that no UF made by one kind of
          * packet applies to the other. */
         error = ENOSPC;
-    } else if (info.proc.refused || info.proc.closing || info.proc.missed
-               || info.proc.raced || info.proc.incomplete) {
+    } else if (info.proc.no_cache) {
         /* Refused connections must not take memory; closing ones are
          * watched packet by packet (a new SYN starts over); after a
          * resource miss, the next packet tries again (the controller may
@@ -575,7 +574,8 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
         const struct vfp_proc_conn *pc = &info->proc.conns[i];
 
         if (pc->port == vm->vfp_port && pc->dir == VFP_DIR_IN) {
-            ovs_u128 out = vfp_conn_get_uf(pc->port, pc->conn, VFP_DIR_OUT);
+            ovs_u128 out = vfp_conn_get_uf(&pc->port->conns, pc->conn,
+                                           VFP_DIR_OUT);
             unpaired = (ovs_u128_is_zero(out)
                         || !vfp_uf_find(&backer->ufs, &out, pmd_id));
         }

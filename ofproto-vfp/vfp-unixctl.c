@@ -405,7 +405,8 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
     for (size_t i = 0; i < uf->n_conns; i++) {
         const struct vfp_proc_conn *pc = &vfp_uf_conns(uf)[i];
         struct json *cj = json_object_create();
-        ovs_u128 pair_ufid = vfp_conn_get_uf(pc->port, pc->conn, !pc->dir);
+        ovs_u128 pair_ufid = vfp_conn_get_uf(&pc->port->conns, pc->conn,
+                                             !pc->dir);
         const ovs_u128 *pair = &pair_ufid;
 
         json_object_put_string(cj, "port", pc->port->name);

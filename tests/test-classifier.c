@@ -48,12 +48,10 @@ static const char *const universe[] = {
 static struct vfp_rule *
 random_rule(int idx, uint16_t priority)
 {
-    struct vfp_rule *rule = xzalloc(sizeof *rule);
     struct ds conds = DS_EMPTY_INITIALIZER;
+    struct vfp_rule *rule;
     char *error;
 
-    rule->name = xasprintf("r%d", idx);
-    rule->priority = priority;
     /* Up to 3 conditions on distinct fields that do not contradict each
      * other (the parser refuses those). */
     do {
@@ -70,12 +68,14 @@ random_rule(int idx, uint16_t priority)
             free(type);
             free(have);
         }
-        error = vfp_conditions_parse(ds_cstr(&conds), &rule->conds);
+        char *text = xasprintf("r%d priority=%"PRIu16" match=\"%s\" "
+                               "action=allow", idx, priority,
+                               ds_cstr(&conds));
+        error = vfp_rule_create_from_string(NULL, text, &rule);
         ovs_assert(!error || strstr(error, "no packet can meet"));
         free(error);
+        free(text);
     } while (error);
-    error = vfp_action_parse("allow", &rule->action);
-    ovs_assert(!error);
     ds_destroy(&conds);
     return rule;
 }
@@ -173,7 +173,7 @@ check_group(bool lpm, int n_rules)
         char *error = vfp_group_add_rule(group, rule);
         if (error) {
             /* An LPM group refuses ranges of its field. */
-            ovs_assert(lpm);
+            ovs_assert(lpm && strstr(error, "not ranges"));
             free(error);
             vfp_rule_destroy(rule);
         } else {
@@ -231,20 +231,16 @@ test_classifier_benchmark(struct ovs_cmdl_context *ctx OVS_UNUSED)
         struct vfp_group *group = vfp_group_create("g", VFP_DIR_OUT, 1,
                                                    &none, false, 0);
         for (int i = 0; i < sizes[s]; i++) {
-            struct vfp_rule *rule = xzalloc(sizeof *rule);
-            char *conds = xasprintf("dst-ip=10.%d.%d.%d%s dst-port=%d",
-                                    (i >> 16) & 255, (i >> 8) & 255, i & 255,
-                                    i % 3 ? "" : "/24", 1 + i % 1000);
-            rule->name = xasprintf("r%d", i);
-            rule->priority = i % 60000;
-            ovs_assert(!vfp_conditions_parse(conds, &rule->conds));
-            ovs_assert(!vfp_action_parse("allow", &rule->action));
-            char *error = vfp_group_add_rule(group, rule);
-            if (error) {
-                free(error);
-                vfp_rule_destroy(rule);
-            }
-            free(conds);
+            char *text = xasprintf("r%d priority=%d match=\"dst-ip=10.%d.%d."
+                                   "%d%s dst-port=%d\" action=allow", i,
+                                   i % 60000, (i >> 16) & 255,
+                                   (i >> 8) & 255, i & 255,
+                                   i % 3 ? "" : "/24", 1 + i % 1000);
+            struct vfp_rule *rule;
+
+            ovs_assert(!vfp_rule_create_from_string(NULL, text, &rule));
+            ovs_assert(!vfp_group_add_rule(group, rule));
+            free(text);
         }
 
         enum { N = 200000 };

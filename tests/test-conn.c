@@ -39,6 +39,7 @@
 #include "vfp/layer-flow.h"
 #include "vfp/group.h"
 #include "vfp/layer.h"
+#include "vfp/policy.h"
 #include "vfp/port.h"
 #include "vfp/rule.h"
 
@@ -51,18 +52,14 @@ add_layer(struct vfp_port *port, const char *name, int priority,
                                                false);
     struct vfp_conditions none = { NULL, 0 };
     struct vfp_group *group = vfp_group_create("g", dir, 1, &none, false, 0);
-    struct vfp_rule *rule = xzalloc(sizeof *rule);
+    char *text = xasprintf("r priority=1 match=\"%s\" action=\"%s\"%s",
+                           conds, action, stateful ? " stateful" : "");
+    struct vfp_rule *rule;
 
-    rule->name = xstrdup("r");
-    rule->priority = 1;
-    rule->stateful = stateful;
-    rule->stats = vfp_shared_counter_create();
-    ovs_assert(!vfp_conditions_parse(conds, &rule->conds));
-    ovs_assert(!vfp_action_parse(action, &rule->action));
-    if (rule->action.counter) {
-        rule->context = vfp_port_get_counter(port, rule->action.counter);
-    }
-    ovs_assert(!vfp_group_add_rule(group, rule));
+    ovs_assert(!vfp_rule_create_from_string(vfp_port_resources(port), text,
+                                            &rule));
+    ovs_assert(!vfp_policy_add_rule(port, group, rule));
+    free(text);
     ovs_assert(!vfp_layer_add_group(layer, group));
     ovs_assert(!vfp_port_add_layer(port, layer));
 }
@@ -180,26 +177,26 @@ test_conn_tcp(struct ovs_cmdl_context *ctx OVS_UNUSED)
     long long int now = c->used;
 
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_syn);
-    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_OUT, TCP_SYN | TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_NEW);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_ESTABLISHED);
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_established);
-    vfp_conn_used(port, c, VFP_DIR_OUT, TCP_FIN, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_OUT, TCP_FIN, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSING);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_FIN, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_FIN, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
     ovs_assert(vfp_conn_expiry(c, &t) == now + t.tcp_time_wait);
 
     /* Nothing moves a connection back. */
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_ACK, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_ACK, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_TIME_WAIT);
-    vfp_conn_used(port, c, VFP_DIR_IN, TCP_RST, now);
+    vfp_conn_used(&port->conns, c, VFP_DIR_IN, TCP_RST, now);
     ovs_assert(vfp_conn_get_state(c) == VFP_CONN_CLOSED);
     ovs_assert(vfp_conn_expiry(c, &t) == now);
 
     /* Expired: its layer flows are gone. */
-    ovs_assert(vfp_conns_sweep(port, now) == 1);
+    ovs_assert(vfp_conns_sweep(&port->conns, now) == 1);
     ovs_assert(vfp_conn_is_dead(c));
     ovs_assert(!vfp_conns_count(&port->conns));
     const struct vfp_layers *layers = vfp_port_layers(port);

@@ -40,17 +40,13 @@ static void
 add_rule(struct vfp_group *group, int i, const char *conds,
          const char *action)
 {
-    struct vfp_rule *rule = xzalloc(sizeof *rule);
+    char *text = xasprintf("r%d priority=%d match=\"%s\" action=\"%s\"", i,
+                           i % 65000, conds, action);
+    struct vfp_rule *rule;
 
-    rule->name = xasprintf("r%d", i);
-    rule->priority = i % 65000;
-    ovs_assert(!vfp_conditions_parse(conds, &rule->conds));
-    ovs_assert(!vfp_action_parse(action, &rule->action));
-    char *error = vfp_group_add_rule(group, rule);
-    if (error) {
-        free(error);
-        vfp_rule_destroy(rule);
-    }
+    ovs_assert(!vfp_rule_create_from_string(NULL, text, &rule));
+    ovs_assert(!vfp_group_add_rule(group, rule));
+    free(text);
 }
 
 /* A port of 'n_layers' layers, each one outbound group of 'n_rules' ACL

@@ -27,9 +27,7 @@
 #include "packets.h"
 #include "svec.h"
 #include "util.h"
-#include "vfp/event.h"
 #include "vfp/parse-util.h"
-#include "vfp/port.h"
 #include "vfp/resource.h"
 #include "vfp/tuple.h"
 
@@ -541,7 +539,7 @@ raise_miss(struct vfp_action_env *env, struct vfp_resource *res,
         if (res) {
             vfp_resource_count_miss(res);
         }
-        vfp_event_raise(env->port_name, type, resource, detail);
+        env->raise_event(env->port_name, type, resource, detail);
     }
 }
 
@@ -550,8 +548,8 @@ static bool
 nat_src_range(const struct vfp_op *op, const struct flow *flow,
               struct vfp_action_env *env, struct vfp_ht *ht)
 {
-    struct vfp_resource *res = vfp_port_find_resource(env->port,
-                                                      op->resource);
+    struct vfp_resource *res = vfp_resources_find(env->resources,
+                                                  op->resource);
     struct vfp_tuple t;
     uint16_t port;
 
@@ -563,12 +561,11 @@ nat_src_range(const struct vfp_op *op, const struct flow *flow,
     }
     if (!env->commit) {
         port = vfp_range_candidate(res, &t);
-    } else if (env->range) {
+    } else if (vfp_snat_lease_held(&env->lease)) {
         /* One port per connection and layer. */
-        port = env->nat_port;
-    } else if (vfp_range_alloc(res, &t, &port)) {
-        env->range = res;
-        env->nat_port = port;
+        port = env->lease.port;
+    } else if (vfp_snat_lease_acquire(&env->lease, res, &t)) {
+        port = env->lease.port;
     } else {
         struct ds s = DS_EMPTY_INITIALIZER;
 
@@ -591,8 +588,8 @@ static bool
 encap_map(const struct vfp_op *op, const struct flow *flow,
           struct vfp_action_env *env, struct vfp_ht *ht)
 {
-    struct vfp_resource *res = vfp_port_find_resource(env->port,
-                                                      op->resource);
+    struct vfp_resource *res = vfp_resources_find(env->resources,
+                                                  op->resource);
     struct vfp_ht encap = op->ht;
     struct vfp_tuple t;
     int have = op->encap_have;

@@ -54,9 +54,11 @@
 #include <stddef.h>
 #include "compiler.h"
 #include "vfp/ht.h"
+#include "vfp/resource.h"
 
-struct vfp_port;
+struct vfp_conns;
 struct vfp_resource;
+struct vfp_resources;
 
 struct ds;
 struct flow;
@@ -104,17 +106,24 @@ void vfp_action_destroy(struct vfp_action *);
 bool vfp_action_uses_resource(const struct vfp_action *, const char *name,
                               enum vfp_op_type *);
 
-/* What an action may use, and what it reports, beyond the packet. */
+/* What an action may use, and what it reports, beyond the packet: the
+ * caller (the engine, vfp/engine.c) fills it in from the port, so that
+ * actions need no port of their own. */
 struct vfp_action_env {
-    const struct vfp_port *port;        /* Whose resources. */
-    const char *port_name;
+    const struct vfp_resources *resources;  /* The port's (may be null). */
+    struct vfp_conns *conns;            /* The port's connections: the
+                                         * layer ends a closed one that a
+                                         * new SYN reuses. */
+    const char *port_name;              /* For events. */
     bool commit;                        /* Take ports, raise events (the
                                          * slow path), or only tell what
                                          * would be (trace). */
+    void (*raise_event)(const char *port, const char *type,
+                        const char *resource, const char *detail);
+                                        /* The event sink, if 'commit'. */
 
     /* Out. */
-    struct vfp_resource *range;         /* A port was taken from it... */
-    uint16_t nat_port;                  /* ...this one. */
+    struct vfp_snat_lease lease;        /* The SNAT port taken, if any. */
     bool miss;                          /* A resource lookup missed. */
 };
 

@@ -18,10 +18,14 @@ vfp_libvfp_la_SOURCES = \
 	vfp/ht.h \
 	vfp/layer.c \
 	vfp/layer.h \
-	vfp/parse-util.c \
 	vfp/packet-check.c \
 	vfp/packet-check.h \
+	vfp/parse-util.c \
 	vfp/parse-util.h \
+	vfp/policy.c \
+	vfp/policy.h \
+	vfp/policy-json.c \
+	vfp/policy-json.h \
 	vfp/port.c \
 	vfp/port.h \
 	vfp/resource.c \

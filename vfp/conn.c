@@ -28,7 +28,6 @@
 #include "util.h"
 #include "vfp/layer-flow.h"
 #include "vfp/layer.h"
-#include "vfp/port.h"
 #include "vfp/resource.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_conn);
@@ -110,10 +109,7 @@ vfp_conn_try_ref(struct vfp_conn *c)
 void
 vfp_layer_flow_release(struct vfp_layer_flow *f)
 {
-    if (f->range) {
-        vfp_range_release(f->range, f->nat_port);
-        f->range = NULL;
-    }
+    vfp_snat_lease_release(&f->lease);
 }
 
 static void
@@ -188,9 +184,9 @@ update_state(struct vfp_conn *c)
     }
 }
 
-/* The caller holds the port's connection mutex. */
 static void
-remove_flows(struct vfp_conn *c)
+remove_flows(struct vfp_conns *conns OVS_UNUSED, struct vfp_conn *c)
+    OVS_REQUIRES(conns->mutex)
 {
     for (struct vfp_layer_flow *f = c->flows; f; f = f->next) {
         struct vfp_layer *layer = CONST_CAST(struct vfp_layer *, f->layer);
@@ -206,39 +202,40 @@ remove_flows(struct vfp_conn *c)
 /* Takes 'c' out of its port: its layer flows are found no more, its SNAT
  * ports are free, and its UFs go at the next revalidation. */
 void
-vfp_conn_kill(struct vfp_port *port, struct vfp_conn *c)
+vfp_conn_kill(struct vfp_conns *conns, struct vfp_conn *c)
+    OVS_EXCLUDED(conns->mutex)
 {
-    ovs_mutex_lock(&port->conns.mutex);
+    ovs_mutex_lock(&conns->mutex);
     if (!vfp_conn_is_dead(c)) {
         uint64_t orig;
 
         atomic_store_relaxed(&c->dead, true);
-        cmap_remove(&port->conns.conns, &c->node, vfp_tuple_hash(&c->key, 0));
-        remove_flows(c);
-        atomic_add_relaxed(&port->conns.n_expired, 1, &orig);
-        ovs_mutex_unlock(&port->conns.mutex);
+        cmap_remove(&conns->conns, &c->node, vfp_tuple_hash(&c->key, 0));
+        remove_flows(conns, c);
+        atomic_add_relaxed(&conns->n_expired, 1, &orig);
+        ovs_mutex_unlock(&conns->mutex);
         vfp_conn_unref(c);
         return;
     }
-    ovs_mutex_unlock(&port->conns.mutex);
+    ovs_mutex_unlock(&conns->mutex);
 }
 
-/* Records the new connection with VM-side tuple 'key' of 'port' (or finds
+/* Records the new connection with VM-side tuple 'key' in 'conns' (or finds
  * the one a concurrent packet created), whose packet went in 'dir' with
  * 'tcp_flags' (unless '!seen': no packet, a simulation), and hands it the
  * layer flows 'flows' that the packet made; 'ttl' is the smallest TTL of
  * the stateful rules that made them (0 for none).  Returns the connection
- * with a reference for the caller, or NULL if the port is at its
+ * with a reference for the caller, or NULL if 'conns' is at its
  * connection limit: then 'flows' are released and freed.  Either way the
  * caller no longer owns 'flows'; those of 'flows' that were not kept
  * (another packet made them first) become NULL. */
 struct vfp_conn *
-vfp_conn_commit(struct vfp_port *port, const char *port_name,
+vfp_conn_commit(struct vfp_conns *conns, const char *port_name,
                 const struct vfp_tuple *key, enum vfp_dir dir, bool seen,
                 uint16_t tcp_flags, struct vfp_layer_flow **flows,
                 size_t n_flows, uint32_t ttl, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
-    struct vfp_conns *conns = &port->conns;
     uint64_t orig;
 
     ovs_mutex_lock(&conns->mutex);
@@ -306,35 +303,38 @@ vfp_conn_commit(struct vfp_port *port, const char *port_name,
 
 /* Records that the unified flow of 'c' in direction 'dir' is 'ufid'. */
 void
-vfp_conn_set_uf(struct vfp_port *port, struct vfp_conn *c, enum vfp_dir dir,
-                const ovs_u128 *ufid)
+vfp_conn_set_uf(struct vfp_conns *conns, struct vfp_conn *c,
+                enum vfp_dir dir, const ovs_u128 *ufid)
+    OVS_EXCLUDED(conns->mutex)
 {
-    ovs_mutex_lock(&port->conns.mutex);
+    ovs_mutex_lock(&conns->mutex);
     c->uf[dir] = *ufid;
-    ovs_mutex_unlock(&port->conns.mutex);
+    ovs_mutex_unlock(&conns->mutex);
 }
 
 ovs_u128
-vfp_conn_get_uf(struct vfp_port *port, const struct vfp_conn *c,
+vfp_conn_get_uf(struct vfp_conns *conns, const struct vfp_conn *c,
                 enum vfp_dir dir)
+    OVS_EXCLUDED(conns->mutex)
 {
-    ovs_mutex_lock(&port->conns.mutex);
+    ovs_mutex_lock(&conns->mutex);
     ovs_u128 ufid = c->uf[dir];
-    ovs_mutex_unlock(&port->conns.mutex);
+    ovs_mutex_unlock(&conns->mutex);
     return ufid;
 }
 
-/* Main thread: packets of 'c', of 'port', went in 'dir' with 'tcp_flags'
+/* Main thread: packets of 'c', in 'conns', went in 'dir' with 'tcp_flags'
  * (their OR), the latest at 'now'. */
 void
-vfp_conn_used(struct vfp_port *port, struct vfp_conn *c, enum vfp_dir dir,
+vfp_conn_used(struct vfp_conns *conns, struct vfp_conn *c, enum vfp_dir dir,
               uint16_t tcp_flags, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
-    ovs_mutex_lock(&port->conns.mutex);
+    ovs_mutex_lock(&conns->mutex);
     c->tcp_flags[dir] |= tcp_flags | VFP_CONN_SEEN;
     c->used = MAX(c->used, now);
     update_state(c);
-    ovs_mutex_unlock(&port->conns.mutex);
+    ovs_mutex_unlock(&conns->mutex);
 }
 
 /* When 'c' expires if no packet comes. */
@@ -366,32 +366,36 @@ vfp_conn_expiry(const struct vfp_conn *c, const struct vfp_conn_timeouts *t)
     return c->used + timeout;
 }
 
-/* Expires the connections of 'port' that have been idle too long.  Returns
+/* Expires the connections in 'conns' that have been idle too long.  Returns
  * how many. */
 size_t
-vfp_conns_sweep(struct vfp_port *port, long long int now)
+vfp_conns_sweep(struct vfp_conns *conns, long long int now)
+    OVS_EXCLUDED(conns->mutex)
 {
     struct vfp_conn *c;
     size_t n = 0;
 
-    CMAP_FOR_EACH (c, node, &port->conns.conns) {
-        if (now >= vfp_conn_expiry(c, &port->conns.timeouts)) {
-            vfp_conn_kill(port, c);
+    CMAP_FOR_EACH (c, node, &conns->conns) {
+        if (now >= vfp_conn_expiry(c, &conns->timeouts)) {
+            vfp_conn_kill(conns, c);
             n++;
         }
     }
     return n;
 }
 
-/* 'layer' is leaving 'port': takes its flows out of their connections and
- * frees them after a grace period.  Readers of 'layer' are gone. */
+/* 'layer' is leaving the port of 'conns': takes its flows out of their
+ * connections and frees them after a grace period.  Readers of 'layer' are
+ * gone. */
 void
-vfp_conns_forget_layer(struct vfp_port *port, const struct vfp_layer *layer)
+vfp_conns_forget_layer(struct vfp_conns *conns,
+                       const struct vfp_layer *layer)
+    OVS_EXCLUDED(conns->mutex)
 {
     struct vfp_conn *c;
 
-    ovs_mutex_lock(&port->conns.mutex);
-    CMAP_FOR_EACH (c, node, &port->conns.conns) {
+    ovs_mutex_lock(&conns->mutex);
+    CMAP_FOR_EACH (c, node, &conns->conns) {
         struct vfp_layer_flow **fp = &c->flows;
 
         while (*fp) {
@@ -408,7 +412,7 @@ vfp_conns_forget_layer(struct vfp_port *port, const struct vfp_layer *layer)
             }
         }
     }
-    ovs_mutex_unlock(&port->conns.mutex);
+    ovs_mutex_unlock(&conns->mutex);
 }
 
 /* "SYN,ACK,FIN" style. */

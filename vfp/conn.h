@@ -53,9 +53,10 @@
  * report them.
  *
  * Threads: handlers look connections up without locks (cmap, RCU) and
- * create them under the port's 'mutex', which also guards every change to
- * the layer flows of the port.  The main thread (revalidator) feeds
- * statistics and expires connections. */
+ * create them under the 'mutex' of the port's 'struct vfp_conns', which
+ * also guards every change to the layer flows of the port and the fields
+ * of each connection said to be written under it.  The main thread
+ * (revalidator) feeds statistics and expires connections. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -69,7 +70,6 @@
 struct ds;
 struct vfp_layer_flow;
 struct vfp_layer;
-struct vfp_port;
 
 enum vfp_conn_state {
     VFP_CONN_NEW,
@@ -104,10 +104,16 @@ struct vfp_conn {
     atomic_bool dead;           /* Out of the table: find no more. */
     atomic_uint8_t state;       /* enum vfp_conn_state. */
     uint8_t initiator;          /* enum vfp_dir of the first packet. */
+
+    /* Written under the port's 'mutex' (struct vfp_conns).
+     * vfp_conn_expiry() reads 'ttl' and 'used' without it: a stale value
+     * only delays an expiry to the next sweep. */
     uint16_t tcp_flags[2];      /* Seen, by direction; VFP_CONN_SEEN. */
     uint32_t ttl;               /* ms, from stateful rules; 0: default. */
     long long int used;
     struct vfp_layer_flow *flows;     /* Its layer flows. */
+
+    /* Guarded by the port's 'mutex' (struct vfp_conns). */
     ovs_u128 uf[2];             /* Its last unified flows, by direction
                                  * (datapath ufids; zero if none yet).
                                  * They may be gone: look them up. */
@@ -118,8 +124,11 @@ struct vfp_conn {
 
 /* The connections of a port. */
 struct vfp_conns {
-    struct ovs_mutex mutex;
-    struct cmap conns;          /* Contains "struct vfp_conn"s. */
+    struct ovs_mutex mutex;     /* Guards changes to 'conns', to the layer
+                                 * flows of the port, and the guarded
+                                 * fields of each "struct vfp_conn". */
+    struct cmap conns;          /* Contains "struct vfp_conn"s.  Changed
+                                 * under 'mutex'; read without (RCU). */
     atomic_uint32_t limit;
     atomic_uint64_t n_refused;  /* New connections over the limit. */
     atomic_uint64_t n_created;
@@ -140,25 +149,34 @@ enum vfp_conn_state vfp_conn_get_state(const struct vfp_conn *);
 bool vfp_conn_is_dead(const struct vfp_conn *);
 
 /* Slow path. */
-struct vfp_conn *vfp_conn_commit(struct vfp_port *, const char *port_name,
+struct vfp_conn *vfp_conn_commit(struct vfp_conns *conns,
+                                 const char *port_name,
                                  const struct vfp_tuple *key,
                                  enum vfp_dir, bool seen, uint16_t tcp_flags,
                                  struct vfp_layer_flow **flows, size_t n_flows,
-                                 uint32_t ttl, long long int now);
-void vfp_conn_kill(struct vfp_port *, struct vfp_conn *);
-void vfp_conn_set_uf(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
-                     const ovs_u128 *ufid);
+                                 uint32_t ttl, long long int now)
+    OVS_EXCLUDED(conns->mutex);
+void vfp_conn_kill(struct vfp_conns *conns, struct vfp_conn *)
+    OVS_EXCLUDED(conns->mutex);
+void vfp_conn_set_uf(struct vfp_conns *conns, struct vfp_conn *,
+                     enum vfp_dir, const ovs_u128 *ufid)
+    OVS_EXCLUDED(conns->mutex);
 void vfp_layer_flow_release(struct vfp_layer_flow *);
 
 /* Main thread. */
-void vfp_conn_used(struct vfp_port *, struct vfp_conn *, enum vfp_dir,
-                   uint16_t tcp_flags, long long int now);
-ovs_u128 vfp_conn_get_uf(struct vfp_port *, const struct vfp_conn *,
-                         enum vfp_dir);
+void vfp_conn_used(struct vfp_conns *conns, struct vfp_conn *, enum vfp_dir,
+                   uint16_t tcp_flags, long long int now)
+    OVS_EXCLUDED(conns->mutex);
+ovs_u128 vfp_conn_get_uf(struct vfp_conns *conns, const struct vfp_conn *,
+                         enum vfp_dir)
+    OVS_EXCLUDED(conns->mutex);
 long long int vfp_conn_expiry(const struct vfp_conn *,
                               const struct vfp_conn_timeouts *);
-size_t vfp_conns_sweep(struct vfp_port *, long long int now);
-void vfp_conns_forget_layer(struct vfp_port *, const struct vfp_layer *);
+size_t vfp_conns_sweep(struct vfp_conns *conns, long long int now)
+    OVS_EXCLUDED(conns->mutex);
+void vfp_conns_forget_layer(struct vfp_conns *conns,
+                            const struct vfp_layer *)
+    OVS_EXCLUDED(conns->mutex);
 void vfp_conn_format_flags(uint16_t tcp_flags, struct ds *);
 
 #endif /* vfp/conn.h */

@@ -27,6 +27,7 @@
 #include "util.h"
 #include "vfp/action.h"
 #include "vfp/conn.h"
+#include "vfp/event.h"
 #include "vfp/layer-flow.h"
 #include "vfp/layer.h"
 #include "vfp/port.h"
@@ -70,7 +71,7 @@ proc_add_conn(struct vfp_proc *proc, struct vfp_port *port,
     proc->conns[proc->n_conns++] = (struct vfp_proc_conn) {
         conn, port, dir };
     if (vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
-        proc->closing = true;
+        proc->no_cache |= VFP_NO_CACHE_CLOSING;
     }
 }
 
@@ -116,11 +117,9 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
         struct vfp_layer_flow *f = vfp_layer_flow_create(layer, dir, before,
                                                          after, &result->ht);
 
-        f->range = env->range;
-        f->nat_port = env->nat_port;
+        vfp_snat_lease_move(&f->lease, &env->lease);
         f->context = result->rule->context;
         f->rule_stats = vfp_shared_counter_ref(result->rule->stats);
-        env->range = NULL;
         if (pending->n >= pending->allocated) {
             pending->flows = x2nrealloc(pending->flows, &pending->allocated,
                                         sizeof *pending->flows);
@@ -131,10 +130,8 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
             pending->ttl = result->rule->ttl;
         }
     }
-    if (env->range) {
-        /* Taken, then not kept (the packet was dropped). */
-        vfp_range_release(env->range, env->nat_port);
-    }
+    /* Taken, then not kept (the packet was dropped): back to the range. */
+    vfp_snat_lease_release(&env->lease);
 }
 
 /* A simulation ('proc->simulated', no commit) went through a layer as
@@ -150,10 +147,10 @@ simulate_layer(struct vfp_port *port, enum vfp_dir dir,
         if (vfp_conn_try_ref(conn)) {
             proc_add_conn(proc, port, conn, dir);
         } else {
-            proc->incomplete = true;
+            proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
         }
     } else if (result->rule && result->rule->stateful && !result->ht.drop) {
-        proc->incomplete = true;
+        proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
     }
 }
 
@@ -176,7 +173,7 @@ simulate_conn(struct vfp_port *port, enum vfp_dir dir,
     if (conn && !vfp_conn_is_dead(conn) && vfp_conn_try_ref(conn)) {
         proc_add_conn(proc, port, conn, dir);
     } else {
-        proc->incomplete = true;
+        proc->no_cache |= VFP_NO_CACHE_INCOMPLETE;
     }
 }
 
@@ -200,14 +197,18 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         size_t idx = dir == VFP_DIR_OUT ? i : layers->n - 1 - i;
         const struct vfp_layer *layer = layers->layers[idx];
         struct vfp_action_env env = {
-            .port = port, .port_name = port->name, .commit = commit,
+            .resources = vfp_port_resources(port),
+            .conns = &port->conns,
+            .port_name = port->name,
+            .commit = commit,
+            .raise_event = vfp_event_raise,
         };
         struct vfp_layer_result result;
         struct flow before;
 
         vfp_layer_process(layer, dir, flow, proc ? &env : NULL, &result);
         if (result.miss && proc) {
-            proc->missed = true;
+            proc->no_cache |= VFP_NO_CACHE_MISSED;
         }
         /* A stateful rule's layer flows need the packet as the layer got
          * it; the layer has not changed 'flow' yet, vfp_ht_apply() will. */
@@ -240,14 +241,14 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             vfp_tuple_reverse(&after, &vm_side);
         }
         struct vfp_conn *conn = vfp_conn_commit(
-            port, port->name, &vm_side, dir, !proc->simulated,
+            &port->conns, port->name, &vm_side, dir, !proc->simulated,
             ntohs(flow->tcp_flags),
             pending.flows, pending.n, pending.ttl, proc->now);
         for (size_t i = 0; conn && i < pending.n; i++) {
             struct vfp_layer_flow *f = pending.flows[i];
 
             if (!f) {
-                proc->raced = true;
+                proc->no_cache |= VFP_NO_CACHE_RACED;
             } else {
                 if (proc->n_counters >= proc->allocated_counters) {
                     proc->counters = x2nrealloc(proc->counters,
@@ -259,7 +260,7 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         }
         free(pending.flows);
         if (!conn) {
-            proc->refused = true;
+            proc->no_cache |= VFP_NO_CACHE_REFUSED;
             vfp_ht_init(composite);
             composite->drop = true;
             return false;

@@ -41,7 +41,7 @@ vfp_layer_flow_table_init(struct vfp_layer_flow_table *table)
     cmap_init(&table->halves);
 }
 
-/* The caller removed every pair (see vfp_conn_forget_layer()). */
+/* The caller removed every pair (see vfp_conns_forget_layer()). */
 void
 vfp_layer_flow_table_destroy(struct vfp_layer_flow_table *table)
 {

@@ -49,6 +49,7 @@
 #include "cmap.h"
 #include "vfp/counter.h"
 #include "vfp/group.h"
+#include "vfp/resource.h"
 #include "vfp/tuple.h"
 
 struct ds;
@@ -56,7 +57,6 @@ struct flow;
 struct vfp_conn;
 struct vfp_ht;
 struct vfp_layer;
-struct vfp_resource;
 
 struct vfp_layer_flow_half {
     struct cmap_node node;      /* In the layer's table. */
@@ -75,8 +75,7 @@ struct vfp_layer_flow {
                                              * reference), or NULL. */
     struct vfp_ht *extra;       /* [2]: what each half does beyond the
                                  * tuple rewrite; NULL if nothing. */
-    struct vfp_resource *range; /* The range 'nat_port' came from. */
-    uint16_t nat_port;
+    struct vfp_snat_lease lease;    /* The SNAT port the pair holds. */
     uint8_t dir;                /* enum vfp_dir of halves[0]. */
 };
 

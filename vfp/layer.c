@@ -181,7 +181,7 @@ lookup_flow(const struct vfp_layer *layer, enum vfp_dir dir,
     if (env->commit && key.proto == IPPROTO_TCP
         && (flow->tcp_flags & htons(TCP_SYN | TCP_ACK)) == htons(TCP_SYN)
         && vfp_conn_get_state(conn) >= VFP_CONN_TIME_WAIT) {
-        vfp_conn_kill(CONST_CAST(struct vfp_port *, env->port), conn);
+        vfp_conn_kill(env->conns, conn);
         return NULL;
     }
     return half;
@@ -227,7 +227,7 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
     }
 
     if (result->rule) {
-        struct vfp_action_env none = { .port = NULL };
+        struct vfp_action_env none = { .resources = NULL };
 
         if (!env) {
             env = &none;

@@ -22,6 +22,7 @@
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
+#include "smap.h"
 #include "svec.h"
 #include "util.h"
 
@@ -205,11 +206,19 @@ vfp_split_list(const char *s, char sep, const char *what, struct svec *parts)
 /* Splits 'line' into words at blanks.  Double quotes group a word's
  * characters, blanks included, and are removed (match="proto=tcp
  * dst-port=80" is one word); there are no escapes.  A byte that is not
- * printable ASCII or a blank, or an unterminated quote, is an error. */
+ * printable ASCII or a blank, or an unterminated quote, is an error.
+ *
+ * This is svec_parse_words() behind what it lacks for VFP's grammar: it
+ * takes any byte, only logs an unterminated quote, and also quotes with
+ * '\'' and escapes with '\\'.  So the bytes are checked first, an open
+ * quote is an error here, and '\'' and '\\' are escaped so that they stay
+ * literal (the parsers of names and values then refuse them, naming the
+ * word, as they refuse any other stray character). */
 char *
 vfp_split_words(const char *line, struct svec *words)
 {
-    const char *p = line;
+    struct ds escaped = DS_EMPTY_INITIALIZER;
+    const char *quote = NULL;
     char *error;
 
     svec_init(words);
@@ -217,35 +226,62 @@ vfp_split_words(const char *line, struct svec *words)
     if (error) {
         return error;
     }
-    for (;;) {
-        while (is_blank(*p)) {
-            p++;
+    for (const char *p = line; *p; p++) {
+        if (*p == '"') {
+            quote = quote ? NULL : p;
+        } else if (*p == '\'' || *p == '\\') {
+            ds_put_char(&escaped, '\\');
         }
-        if (!*p) {
-            return NULL;
-        }
-
-        struct ds word = DS_EMPTY_INITIALIZER;
-        const char *quote = NULL;
-        for (; *p && (quote || !is_blank(*p)); p++) {
-            if (*p == '"') {
-                quote = quote ? NULL : p;
-            } else {
-                ds_put_char(&word, *p);
-            }
-        }
-        if (quote) {
-            struct ds e = DS_EMPTY_INITIALIZER;
-
-            ds_put_cstr(&e, "unterminated quote: ");
-            vfp_put_quoted(&e, quote);
-            ds_destroy(&word);
-            svec_destroy(words);
-            svec_init(words);
-            return ds_steal_cstr(&e);
-        }
-        svec_add_nocopy(words, ds_steal_cstr(&word));
+        ds_put_char(&escaped, *p);
     }
+    if (quote) {
+        struct ds e = DS_EMPTY_INITIALIZER;
+
+        ds_put_cstr(&e, "unterminated quote: ");
+        vfp_put_quoted(&e, quote);
+        ds_destroy(&escaped);
+        return ds_steal_cstr(&e);
+    }
+    svec_parse_words(words, ds_cstr(&escaped));
+    ds_destroy(&escaped);
+    return NULL;
+}
+
+/* Parses the options of a command, 'words[0..n)', each "KEY=VALUE" or a
+ * "FLAG", into 'options' (initialized by the caller): KEY maps to VALUE, a
+ * FLAG to "".  'allowed' lists the keys that may be given, space-separated,
+ * those taking a value with their '=' ("priority= terminating").  A key
+ * given twice is an error; a flag given twice is the flag. */
+char *
+vfp_parse_options(size_t n, const char *const words[], const char *allowed,
+                  struct smap *options)
+{
+    char *allowed_padded = xasprintf(" %s ", allowed);
+    char *error = NULL;
+
+    for (size_t i = 0; i < n && !error; i++) {
+        const char *word = words[i];
+        const char *eq = strchr(word, '=');
+        char *key = eq ? xmemdup0(word, eq - word) : xstrdup(word);
+        char *pattern = xasprintf(" %s%s ", key, eq ? "=" : "");
+
+        if (!strstr(allowed_padded, pattern)) {
+            char *q = vfp_quote(word);
+            error = xasprintf("%s is not an option here (options: %s)", q,
+                              allowed);
+            free(q);
+        } else if (!eq) {
+            smap_replace(options, key, "");
+        } else if (smap_get(options, key)) {
+            error = xasprintf("\"%s\" given twice", key);
+        } else {
+            smap_add(options, key, eq + 1);
+        }
+        free(pattern);
+        free(key);
+    }
+    free(allowed_padded);
+    return error;
 }
 
 void

@@ -42,6 +42,7 @@
 
 struct ds;
 struct eth_addr;
+struct smap;
 struct svec;
 
 bool vfp_parse_uint(const char *, uint64_t max, uint64_t *value);
@@ -60,6 +61,9 @@ char *vfp_split_list(const char *, char sep, const char *what,
 char *vfp_split_words(const char *line, struct svec *)
     OVS_WARN_UNUSED_RESULT;
 char *vfp_check_chars(const char *, const char *what)
+    OVS_WARN_UNUSED_RESULT;
+char *vfp_parse_options(size_t n, const char *const words[],
+                        const char *allowed, struct smap *)
     OVS_WARN_UNUSED_RESULT;
 
 /* Quoting for messages: 's' between double quotes, with '"', '\' and any

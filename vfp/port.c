@@ -183,7 +183,7 @@ void
 vfp_port_destroy_layer(struct vfp_port *port, struct vfp_layer *layer)
 {
     if (layer) {
-        vfp_conns_forget_layer(port, layer);
+        vfp_conns_forget_layer(&port->conns, layer);
         vfp_layer_destroy(layer);
     }
 }
@@ -211,16 +211,7 @@ vfp_port_resources(const struct vfp_port *port)
 struct vfp_resource *
 vfp_port_find_resource(const struct vfp_port *port, const char *name)
 {
-    if (port) {
-        const struct vfp_resources *resources = vfp_port_resources(port);
-
-        for (size_t i = 0; i < resources->n; i++) {
-            if (!strcmp(resources->resources[i]->name, name)) {
-                return resources->resources[i];
-            }
-        }
-    }
-    return NULL;
+    return port ? vfp_resources_find(vfp_port_resources(port), name) : NULL;
 }
 
 static void

@@ -43,21 +43,16 @@
 #include "vfp/group.h"
 #include "vfp/ht.h"
 #include "vfp/packet-check.h"
+#include "vfp/resource.h"
 
 struct flow;
 struct vfp_layer;
 struct vfp_layer_result;
-struct vfp_resource;
 struct vfp_rule;
 
 struct vfp_layers {
     size_t n;
     struct vfp_layer *layers[];     /* Ascending priority. */
-};
-
-struct vfp_resources {
-    size_t n;
-    struct vfp_resource *resources[];
 };
 
 struct vfp_port {
@@ -105,6 +100,26 @@ char *vfp_port_check_resource_unused(const struct vfp_port *,
 struct vfp_resource *vfp_port_remove_resource(struct vfp_port *,
                                               const char *name);
 
+/* Why the result of processing a packet must not be cached as a unified
+ * flow: a bitmap, like OVS's "enum slow_path_reason", since several may
+ * hold at once.  Zero: it may be cached. */
+enum vfp_no_cache {
+    VFP_NO_CACHE_REFUSED = 1 << 0,  /* Over a port's connection limit:
+                                     * refused connections take no
+                                     * memory. */
+    VFP_NO_CACHE_CLOSING = 1 << 1,  /* A connection is closing: watched
+                                     * packet by packet (a new SYN starts
+                                     * over). */
+    VFP_NO_CACHE_MISSED = 1 << 2,   /* A resource lookup missed: the next
+                                     * packet tries again. */
+    VFP_NO_CACHE_INCOMPLETE = 1 << 3,   /* 'simulated': only a real packet
+                                         * can make this result. */
+    VFP_NO_CACHE_RACED = 1 << 4,    /* Another packet of the connection
+                                     * made its layer flows first: the HT
+                                     * computed here may differ (e.g.
+                                     * another SNAT port). */
+};
+
 /* What processing a packet through a port's layers may do besides
  * computing its HT, and what it did. */
 struct vfp_proc {
@@ -113,10 +128,11 @@ struct vfp_proc {
                                  * events.  Else: only consult. */
     bool simulated;             /* No packet (UF pairing): with '!commit',
                                  * collect the connections that already
-                                 * exist, and set 'incomplete' if the
-                                 * result would need state that does not
-                                 * (a stateful rule without its layer
-                                 * flows, a connection). */
+                                 * exist, and mark the result
+                                 * VFP_NO_CACHE_INCOMPLETE if it would
+                                 * need state that does not (a stateful
+                                 * rule without its layer flows, a
+                                 * connection). */
     long long int now;
 
     /* Out, if 'commit' or 'simulated': the connections the packet belongs
@@ -132,18 +148,8 @@ struct vfp_proc {
                                      * its connection's later packets
                                      * count there. */
     size_t n_counters, allocated_counters;
-    bool refused;               /* Over a port's connection limit. */
-    bool closing;               /* A connection is closing: do not cache
-                                 * the result as a unified flow. */
-    bool missed;                /* A resource lookup missed: do not cache
-                                 * either, so that the next packet tries
-                                 * again. */
-    bool incomplete;            /* 'simulated': only a real packet can
-                                 * make this result; do not cache it. */
-    bool raced;                 /* Another packet of the connection made
-                                 * its layer flows first: the HT computed
-                                 * here may differ (e.g. another SNAT
-                                 * port), do not cache it. */
+    enum vfp_no_cache no_cache; /* Why the result must not be cached;
+                                 * 0 if it may be. */
 };
 
 void vfp_proc_init(struct vfp_proc *, bool commit, long long int now);

@@ -31,6 +31,19 @@
 #include "vfp/parse-util.h"
 #include "vfp/tuple.h"
 
+/* Returns the resource named 'name' in 'resources' (which may be null: no
+ * resources), or NULL. */
+struct vfp_resource *
+vfp_resources_find(const struct vfp_resources *resources, const char *name)
+{
+    for (size_t i = 0; resources && i < resources->n; i++) {
+        if (!strcmp(resources->resources[i]->name, name)) {
+            return resources->resources[i];
+        }
+    }
+    return NULL;
+}
+
 const char *
 vfp_resource_type_name(enum vfp_resource_type type)
 {
@@ -120,7 +133,9 @@ vfp_resource_create(const char *name, const char *type, const char *ranges,
         error = (ranges ? parse_ranges(ranges, res)
                  : xstrdup("a range resource needs ports, e.g. "
                            "ports=1024-65535"));
+        ovs_mutex_lock(&res->mutex);
         res->used = bitmap_allocate(UINT16_MAX + 1);
+        ovs_mutex_unlock(&res->mutex);
     } else {
         error = xasprintf("\"%s\" is not a resource type (map, range)",
                           type);
@@ -144,8 +159,10 @@ vfp_resource_destroy(struct vfp_resource *res)
             free(e);
         }
         cmap_destroy(&res->entries);
-        ovs_mutex_destroy(&res->mutex);
+        ovs_mutex_lock(&res->mutex);
         bitmap_free(res->used);
+        ovs_mutex_unlock(&res->mutex);
+        ovs_mutex_destroy(&res->mutex);
         free(res->ranges);
         free(res->name);
         free(res);
@@ -390,9 +407,10 @@ vfp_range_candidate(const struct vfp_resource *res,
 
 /* Takes a free port of 'res' for the connection with tuple 't' into
  * '*port'.  Returns false if every port is in use. */
-bool
-vfp_range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
-                uint16_t *port)
+static bool
+range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
+            uint16_t *port)
+    OVS_EXCLUDED(res->mutex)
 {
     uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
     bool found = false;
@@ -414,8 +432,9 @@ vfp_range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
     return found;
 }
 
-void
-vfp_range_release(struct vfp_resource *res, uint16_t port)
+static void
+range_release(struct vfp_resource *res, uint16_t port)
+    OVS_EXCLUDED(res->mutex)
 {
     ovs_mutex_lock(&res->mutex);
     if (bitmap_is_set(res->used, port)) {
@@ -423,6 +442,40 @@ vfp_range_release(struct vfp_resource *res, uint16_t port)
         res->n_used--;
     }
     ovs_mutex_unlock(&res->mutex);
+}
+
+/* Takes a port of range resource 'res' for the connection with tuple 't'
+ * into 'lease', which must hold none.  Returns false if every port is
+ * taken. */
+bool
+vfp_snat_lease_acquire(struct vfp_snat_lease *lease, struct vfp_resource *res,
+                       const struct vfp_tuple *t)
+{
+    ovs_assert(!vfp_snat_lease_held(lease));
+    if (range_alloc(res, t, &lease->port)) {
+        lease->range = res;
+        return true;
+    }
+    return false;
+}
+
+/* Moves the port 'src' holds, if any, to 'dst', which must hold none. */
+void
+vfp_snat_lease_move(struct vfp_snat_lease *dst, struct vfp_snat_lease *src)
+{
+    ovs_assert(!vfp_snat_lease_held(dst));
+    *dst = *src;
+    src->range = NULL;
+}
+
+/* Returns the port 'lease' holds, if any, to its range. */
+void
+vfp_snat_lease_release(struct vfp_snat_lease *lease)
+{
+    if (vfp_snat_lease_held(lease)) {
+        range_release(lease->range, lease->port);
+        lease->range = NULL;
+    }
 }
 
 void

@@ -74,13 +74,22 @@ struct vfp_resource {
     struct cmap entries;        /* Contains "struct vfp_map_entry"s. */
 
     /* VFP_RESOURCE_RANGE. */
-    struct ovs_mutex mutex;
+    struct ovs_mutex mutex;     /* Guards 'n_used' and 'used'. */
     uint16_t (*ranges)[2];      /* Inclusive [lo, hi] pairs. */
     size_t n_ranges;
     uint32_t n_total;           /* Ports in all ranges. */
     uint32_t n_used OVS_GUARDED;
     unsigned long *used OVS_GUARDED;   /* Bitmap by port number. */
 };
+
+/* The resources of a port, as it publishes them (RCU). */
+struct vfp_resources {
+    size_t n;
+    struct vfp_resource *resources[];
+};
+
+struct vfp_resource *vfp_resources_find(const struct vfp_resources *,
+                                        const char *name);
 
 const char *vfp_resource_type_name(enum vfp_resource_type);
 char *vfp_resource_create(const char *name, const char *type,
@@ -105,9 +114,29 @@ const struct vfp_mapping *vfp_map_lookup(const struct vfp_resource *,
 /* Ranges. */
 uint16_t vfp_range_candidate(const struct vfp_resource *,
                              const struct vfp_tuple *);
-bool vfp_range_alloc(struct vfp_resource *, const struct vfp_tuple *,
-                     uint16_t *port);
-void vfp_range_release(struct vfp_resource *, uint16_t port);
+
+/* A port taken from a range resource (SNAT), with exactly one owner at a
+ * time: the action environment while a packet crosses a layer, then the
+ * layer flows the packet made (vfp/layer-flow.h), which hand it back when
+ * their connection goes.  Ownership moves with vfp_snat_lease_move(),
+ * which empties the source; releasing empties the lease, so a port is
+ * never returned twice.  Zero-initialized: holds nothing. */
+struct vfp_snat_lease {
+    struct vfp_resource *range; /* Where 'port' came from; NULL: none. */
+    uint16_t port;
+};
+
+static inline bool
+vfp_snat_lease_held(const struct vfp_snat_lease *lease)
+{
+    return lease->range != NULL;
+}
+
+bool vfp_snat_lease_acquire(struct vfp_snat_lease *, struct vfp_resource *,
+                            const struct vfp_tuple *);
+void vfp_snat_lease_move(struct vfp_snat_lease *dst,
+                         struct vfp_snat_lease *src);
+void vfp_snat_lease_release(struct vfp_snat_lease *);
 
 void vfp_resource_count_miss(struct vfp_resource *);
 

@@ -22,8 +22,11 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "smap.h"
+#include "svec.h"
 #include "util.h"
 #include "vfp/parse-util.h"
+#include "vfp/resource.h"
 
 /* Names of layers, groups and rules: 1 to 64 letters, digits, '_', '.' or
  * '-'.  Returns an error message naming 'what', or NULL. */
@@ -66,6 +69,168 @@ vfp_parse_priority(const char *s, uint16_t *priority)
     }
     *priority = x;
     return NULL;
+}
+
+/* Checks what a stateful rule (or not) may do with its action, given the
+ * resources of its port. */
+static char * OVS_WARN_UNUSED_RESULT
+check_action(const struct vfp_resources *resources,
+             const struct vfp_rule *rule)
+{
+    const struct vfp_action *action = &rule->action;
+
+    for (size_t i = 0; i < action->n_ops; i++) {
+        const struct vfp_op *op = &action->ops[i];
+
+        if (op->resource) {
+            const struct vfp_resource *res = vfp_resources_find(
+                resources, op->resource);
+            enum vfp_resource_type type = (op->type == VFP_OP_ENCAP_MAP
+                                           ? VFP_RESOURCE_MAP
+                                           : VFP_RESOURCE_RANGE);
+            if (!res || res->type != type) {
+                return xasprintf("%s: the port has no %s resource %s",
+                                 action->string,
+                                 vfp_resource_type_name(type), op->resource);
+            }
+            if (op->type == VFP_OP_NAT_SRC_RANGE && !rule->stateful) {
+                return xasprintf("%s: src-port=range: needs a stateful rule "
+                                 "(the connection holds the port)",
+                                 action->string);
+            }
+        }
+        if (rule->stateful && op->ht.drop) {
+            return xasprintf("%s: a stateful rule must let packets pass",
+                             action->string);
+        }
+        if (rule->stateful && op->ht.tunnel_op == VFP_TUNNEL_POP) {
+            return xasprintf("%s: decap cannot be stateful: its reverse "
+                             "would need the outer MACs, which the datapath "
+                             "drops; use an encap rule in the other "
+                             "direction", action->string);
+        }
+    }
+    return NULL;
+}
+
+static char * OVS_WARN_UNUSED_RESULT
+parse_rule_options(const struct smap *o, struct vfp_rule *rule)
+{
+    const char *priority = smap_get(o, "priority");
+    const char *ttl_s = smap_get(o, "ttl");
+    const char *miss = smap_get(o, "miss");
+    const char *match = smap_get(o, "match");
+    const char *action = smap_get(o, "action");
+    char *error;
+
+    error = (priority ? vfp_parse_priority(priority, &rule->priority)
+             : xstrdup("priority=N is required"));
+    if (!error && ttl_s) {
+        uint64_t ttl;
+
+        if (!rule->stateful) {
+            error = xstrdup("ttl= applies to stateful rules only");
+        } else if (!vfp_parse_uint(ttl_s, 7 * 24 * 3600, &ttl) || !ttl) {
+            error = xasprintf("ttl \"%s\" is not a number of seconds from 1 "
+                              "to 604800", ttl_s);
+        } else {
+            rule->ttl = ttl * 1000;
+        }
+    }
+    if (!error && miss) {
+        if (!strcmp(miss, "allow")) {
+            rule->miss_allow = true;
+        } else if (strcmp(miss, "drop")) {
+            error = xasprintf("miss \"%s\" is not drop or allow", miss);
+        }
+    }
+    if (!error && match) {
+        error = vfp_conditions_parse(match, &rule->conds);
+    }
+    if (!error) {
+        error = (action ? vfp_action_parse(action, &rule->action)
+                 : xstrdup("action=ACTIONS is required"));
+    }
+    return error;
+}
+
+/* Builds a rule from 'words[0..n_words)': its name, then its options (see
+ * above), for a port with 'resources'.  Returns NULL and the rule in
+ * '*rulep', for the caller to add to a group, or an error message naming
+ * the offending word and NULL in '*rulep'. */
+char *
+vfp_rule_create(const struct vfp_resources *resources, size_t n_words,
+                const char *const words[], struct vfp_rule **rulep)
+{
+    struct smap options = SMAP_INITIALIZER(&options);
+    char *error;
+
+    *rulep = NULL;
+    if (!n_words) {
+        return xstrdup("a rule needs a name");
+    }
+    if ((error = vfp_check_name("rule", words[0]))
+        || (error = vfp_parse_options(n_words - 1, words + 1,
+                                      "priority= match= action= terminating "
+                                      "stateful ttl= miss=", &options))) {
+        smap_destroy(&options);
+        return error;
+    }
+
+    struct vfp_rule *rule = xzalloc(sizeof *rule);
+    rule->name = xstrdup(words[0]);
+    rule->stats = vfp_shared_counter_create();
+    rule->terminating = smap_get(&options, "terminating") != NULL;
+    rule->stateful = smap_get(&options, "stateful") != NULL;
+    error = parse_rule_options(&options, rule);
+    if (!error) {
+        error = check_action(resources, rule);
+    }
+    smap_destroy(&options);
+    if (error) {
+        vfp_rule_destroy(rule);
+        return error;
+    }
+    *rulep = rule;
+    return NULL;
+}
+
+/* Splits 'line', "[rule] NAME OPTION...", into 'words' (which the caller
+ * destroys, even on error) as vfp_split_words() does, and stores in
+ * '*start' the index of NAME: 1 if the line starts with the word "rule"
+ * (as dump-rules prints rules) followed by a name, else 0.  Names have no
+ * '=' and are not flags, so "rule priority=1" is a rule named "rule". */
+char *
+vfp_rule_split(const char *line, struct svec *words, size_t *start)
+{
+    char *error = vfp_split_words(line, words);
+
+    *start = (!error && words->n >= 2 && !strcmp(words->names[0], "rule")
+              && !strchr(words->names[1], '=')
+              && strcmp(words->names[1], "terminating")
+              && strcmp(words->names[1], "stateful"));
+    return error;
+}
+
+/* Builds a rule from the text 's', "[rule] NAME OPTION..." with words split
+ * and quoted as in a replace-group file (vfp-ctl(8)); see
+ * vfp_rule_create(). */
+char *
+vfp_rule_create_from_string(const struct vfp_resources *resources,
+                            const char *s, struct vfp_rule **rulep)
+{
+    struct svec words;
+    size_t start;
+    char *error = vfp_rule_split(s, &words, &start);
+
+    *rulep = NULL;
+    if (!error) {
+        error = vfp_rule_create(resources, words.n - start,
+                                (const char *const *) words.names + start,
+                                rulep);
+    }
+    svec_destroy(&words);
+    return error;
 }
 
 void

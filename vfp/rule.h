@@ -46,6 +46,9 @@
 #include "vfp/counter.h"
 #include "vfp/condition.h"
 
+struct svec;
+struct vfp_resources;
+
 struct vfp_rule_match {
     struct cls_rule cr;
     const struct vfp_rule *rule;
@@ -77,6 +80,23 @@ struct vfp_rule {
 char *vfp_check_name(const char *what, const char *name)
     OVS_WARN_UNUSED_RESULT;
 char *vfp_parse_priority(const char *s, uint16_t *priority)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Building a rule: "NAME priority=N [match=CONDS] action=ACTIONS
+ * [terminating] [stateful] [ttl=SECONDS] [miss=drop|allow]", as vfp/add-rule
+ * takes it after the group (vfp-ctl(8)).  The rule is checked completely,
+ * against the resources of its port too: an action that names a resource
+ * the port does not have, or of the wrong type, is refused.  (Actions look
+ * the resource up by name at every slow-path packet, so a rule is never
+ * left pointing to a resource that went.)  The count(NAME) context is bound
+ * when the rule goes in (vfp/policy.h): the counter belongs to the port. */
+char *vfp_rule_create(const struct vfp_resources *, size_t n_words,
+                      const char *const words[], struct vfp_rule **)
+    OVS_WARN_UNUSED_RESULT;
+char *vfp_rule_create_from_string(const struct vfp_resources *,
+                                  const char *, struct vfp_rule **)
+    OVS_WARN_UNUSED_RESULT;
+char *vfp_rule_split(const char *line, struct svec *words, size_t *start)
     OVS_WARN_UNUSED_RESULT;
 
 void vfp_rule_format(const struct vfp_rule *, struct ds *);
