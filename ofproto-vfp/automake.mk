@@ -16,5 +16,7 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/uf.c \
 	ofproto-vfp/uf.h \
 	ofproto-vfp/upcall.c \
-	ofproto-vfp/vfp-unixctl.c
+	ofproto-vfp/vfp-unixctl.c \
+	ofproto-vfp/xlate.c \
+	ofproto-vfp/xlate.h
 ofproto_vfp_libofproto_vfp_la_LIBADD = vfp/libvfp.la

@@ -41,6 +41,7 @@
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/xlate.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
@@ -518,7 +519,7 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
     uint64_t stub[512 / 8];
     struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
     struct vfp_uf_info info;
-    vfp_upcall_compile(fwd, port, &flow, whole, false, &actions, &info,
+    vfp_xlate_compile(fwd, port, &flow, whole, false, &actions, &info,
                        NULL);
 
     /* The counters count the fragments, as they would the packets of an

@@ -167,13 +167,8 @@ bool vfp_upcall_packet_out(struct vfp_backer *, const struct flow *,
                            const struct dp_packet *,
                            struct ofpbuf *odp_actions);
 void vfp_upcall_stop(struct vfp_backer *);
-void vfp_upcall_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
-                        const struct flow *, const struct dp_packet *,
-                        bool simulated, struct ofpbuf *odp_actions,
-                        struct vfp_uf_info *, struct vfp_trace *);
-bool vfp_upcall_per_packet(const struct vfp_uf_info *, const struct flow *);
 
-/* trace.c: reports of vfp_upcall_compile() for "vfp-ctl trace".  Each
+/* trace.c: reports of vfp_xlate_compile() for "vfp-ctl trace".  Each
  * function does nothing when 'trace' is null. */
 struct vfp_ht;
 struct vfp_layer_result;

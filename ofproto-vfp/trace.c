@@ -23,7 +23,7 @@
  * check that the datapath does what trace says.
  *
  * It runs the very code that handles datapath misses,
- * vfp_upcall_compile(), with a 'struct vfp_trace' that records each step
+ * vfp_xlate_compile(), with a 'struct vfp_trace' that records each step
  * as JSON; vfp-ctl renders it. */
 
 #include <config.h>
@@ -38,6 +38,7 @@
 #include "packets.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/xlate.h"
 #include "ofproto-vfp/uf.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -204,7 +205,7 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     struct ofpbuf odp_actions;
 
     ofpbuf_init(&odp_actions, 64);
-    vfp_upcall_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
+    vfp_xlate_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
                        &trace);
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
@@ -307,9 +308,9 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
     if (out) {
         struct vfp_uf_info info;
 
-        vfp_upcall_compile(fwd, fport, flow, packet, false, &odp_actions,
+        vfp_xlate_compile(fwd, fport, flow, packet, false, &odp_actions,
                            &info, &trace);
-        *per_packet = vfp_upcall_per_packet(&info, flow);
+        *per_packet = vfp_xlate_per_packet(&info, flow);
         vfp_uf_info_destroy(&info);
     } else if (packet && vfp_port_layers(fport->vfp_port)->n
                && (malformed = vfp_packet_check(dp_packet_data(packet),
