@@ -519,8 +519,8 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
     uint64_t stub[512 / 8];
     struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
     struct vfp_uf_info info;
-    vfp_xlate_compile(fwd, port, &flow, whole, false, &actions, &info,
-                       NULL);
+    vfp_xlate_compile(fwd, port, &flow, whole, false, &actions, &info, NULL,
+                      NULL);
 
     /* The counters count the fragments, as they would the packets of an
      * unfragmented datagram. */

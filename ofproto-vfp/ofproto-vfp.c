@@ -931,14 +931,17 @@ port_has_layers(const struct vfp_ofport *port)
     return port && vfp_port_layers(port->vfp_port)->n;
 }
 
-/* Packet-out: translates OpenFlow output actions to datapath outputs on the
- * bridge.  No path into (or out of) a VM bypasses its layers: NORMAL and
- * TABLE take the pipeline of a packet received on the packet-out's in_port
+/* Packet-out: the provider hook that turns a packet-out's OpenFlow actions
+ * into datapath actions.  It is not a second translator: VFP's pipeline is
+ * the translator's (xlate.h), which NORMAL and TABLE take as a packet
+ * received on the packet-out's in_port, through vfp_upcall_packet_out()
  * (its outbound layers, forwarding, each destination's inbound layers,
- * with their side effects: it is a real packet), and need an in_port that
- * is a VFP port; an output to a port, FLOOD, ALL and IN_PORT, which name
- * their ports themselves, are refused if the in_port or a port they name
- * has layers. */
+ * with their side effects: it is a real packet), and they need an in_port
+ * that is a VFP port.  What is left here is only what OpenFlow's output
+ * actions mean and VFP has no notion of: an output to a port, FLOOD, ALL
+ * and IN_PORT name their ports themselves and become plain datapath
+ * outputs, refused if the in_port or a port they name has layers, so that
+ * no path into (or out of) a VM bypasses its layers. */
 static enum ofperr
 packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
 {

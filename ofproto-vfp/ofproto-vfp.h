@@ -160,7 +160,6 @@ const char *vfp_dpif_type(const char *vfp_type);
 /* upcall.c */
 struct dp_packet;
 struct vfp_fwd_port;
-struct vfp_trace;
 struct vfp_uf_info;
 void vfp_upcall_start(struct vfp_backer *);
 bool vfp_upcall_packet_out(struct vfp_backer *, const struct flow *,
@@ -168,18 +167,7 @@ bool vfp_upcall_packet_out(struct vfp_backer *, const struct flow *,
                            struct ofpbuf *odp_actions);
 void vfp_upcall_stop(struct vfp_backer *);
 
-/* trace.c: reports of vfp_xlate_compile() for "vfp-ctl trace".  Each
- * function does nothing when 'trace' is null. */
-struct vfp_ht;
-struct vfp_layer_result;
-void vfp_trace_stage(struct vfp_trace *, odp_port_t, enum vfp_dir);
-void vfp_trace_layer(const struct vfp_layer_result *, const struct flow *,
-                     void *trace);
-void vfp_trace_stage_done(struct vfp_trace *, const struct vfp_ht *,
-                          bool pass);
-void vfp_trace_malformed(struct vfp_trace *, const char *reason);
-void vfp_trace_forward(struct vfp_trace *, const odp_port_t *, size_t n);
-void vfp_trace_tunnel(struct vfp_trace *, const char *what);
+/* trace.c */
 void vfp_trace_unixctl_init(void);
 struct json *vfp_trace_composites(const struct vfp_backer *,
                                   const struct flow *);

@@ -123,7 +123,7 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
     struct vfp_uf_info info;
     size_t packet_size = packet ? dp_packet_size(packet) : 0;
     vfp_xlate_compile(fwd, port, flow, packet, simulated, odp_actions, &info,
-                       NULL);
+                      NULL, NULL);
     vfp_xlate_add_proc_counters(&info);
 
     /* The datapath counts the packets after this one. */
@@ -194,7 +194,7 @@ vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
         return true;
     }
     vfp_xlate_compile(fwd, port, flow, packet, false, odp_actions, &info,
-                       NULL);
+                      NULL, NULL);
     vfp_xlate_add_proc_counters(&info);
     for (size_t i = 0; i < info.n_counters; i++) {
         vfp_counter_add(info.counters[i], 1, dp_packet_size(packet));

@@ -42,9 +42,54 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 /* Collects what a UF goes through while vfp_xlate_compile() runs. */
 struct compile_ctx {
     struct vfp_uf_info *info;
-    struct vfp_trace *trace;
+    const struct vfp_xlate_hooks *hooks;    /* Reports, or NULL. */
+    void *aux;                              /* For 'hooks'. */
     enum vfp_dir dir;
 };
+
+/* Reports to the hooks of 'ctx', if any. */
+
+static void
+report_stage(const struct compile_ctx *ctx, odp_port_t port, enum vfp_dir dir)
+{
+    if (ctx->hooks) {
+        ctx->hooks->stage(ctx->aux, port, dir);
+    }
+}
+
+static void
+report_stage_done(const struct compile_ctx *ctx, const struct vfp_ht *ht,
+                  bool pass)
+{
+    if (ctx->hooks) {
+        ctx->hooks->stage_done(ctx->aux, ht, pass);
+    }
+}
+
+static void
+report_malformed(const struct compile_ctx *ctx, const char *reason)
+{
+    if (ctx->hooks) {
+        ctx->hooks->malformed(ctx->aux, reason);
+    }
+}
+
+static void
+report_forward(const struct compile_ctx *ctx, const odp_port_t *outs,
+               size_t n)
+{
+    if (ctx->hooks) {
+        ctx->hooks->forward(ctx->aux, outs, n);
+    }
+}
+
+static void
+report_tunnel(const struct compile_ctx *ctx, const char *what)
+{
+    if (ctx->hooks) {
+        ctx->hooks->tunnel(ctx->aux, what);
+    }
+}
 
 static void
 add_counter(struct vfp_uf_info *info, struct vfp_counter *counter)
@@ -73,7 +118,7 @@ add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
     info->ports[info->n_ports++] = (struct vfp_uf_port) {
         port->odp_port, vfp_port_generation(port->vfp_port) };
     ctx->dir = dir;
-    vfp_trace_stage(ctx->trace, port->odp_port, dir);
+    report_stage(ctx, port->odp_port, dir);
 
     if (vfp_port_layers(port->vfp_port)->n) {
         info->layered = true;
@@ -84,8 +129,7 @@ add_port(struct compile_ctx *ctx, const struct vfp_fwd_port *port,
                                                info->malformed]),
                                 1, packet_size);
             }
-            vfp_trace_malformed(ctx->trace,
-                                vfp_malformed_name(info->malformed));
+            report_malformed(ctx, vfp_malformed_name(info->malformed));
             return false;
         }
     }
@@ -145,8 +189,8 @@ layer_done(const struct vfp_layer_result *result, const struct flow *after,
             add_counter(ctx->info, rule->context);
         }
     }
-    if (ctx->trace) {
-        vfp_trace_layer(result, after, ctx->trace);
+    if (ctx->hooks) {
+        ctx->hooks->layer(result, after, ctx->aux);
     }
 }
 
@@ -263,25 +307,26 @@ tunnel_refused(const struct vfp_fwd_port *in, const struct flow *flow)
  * generations, the counters the UF's packets count in, and the packet's
  * connections; the caller frees it with vfp_uf_info_destroy().
  *
- * Without 'trace' or 'simulated', this is the slow path of a packet that
+ * Without 'hooks' or 'simulated', this is the slow path of a packet that
  * really passed: connections and layer flows are recorded, resources taken,
- * events raised.  'simulated' (no packet, see pair_uf()) and 'trace' (each
- * step is reported to it) have no side effects: a simulation only finds
+ * events raised.  'simulated' (no packet, see UF pairing) and 'hooks' (each
+ * step is reported to them, with 'aux') have no side effects: a simulation only finds
  * the connections that exist, and sets 'info->proc.incomplete' if its
  * result needs state that a real packet must make. */
 void
 vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                   const struct flow *flow, const struct dp_packet *packet,
                   bool simulated, struct ofpbuf *odp_actions,
-                  struct vfp_uf_info *info, struct vfp_trace *trace)
+                  struct vfp_uf_info *info,
+                  const struct vfp_xlate_hooks *hooks, void *aux)
 {
-    struct compile_ctx ctx = { .info = info, .trace = trace };
+    struct compile_ctx ctx = { .info = info, .hooks = hooks, .aux = aux };
     struct flow out_flow = *flow;
     struct vfp_ht ht;
 
     memset(info, 0, sizeof *info);
     info->ports = xmalloc((in->bridge->n_ports + 1) * sizeof *info->ports);
-    vfp_proc_init(&info->proc, !trace && !simulated, time_msec());
+    vfp_proc_init(&info->proc, !hooks && !simulated, time_msec());
     info->proc.simulated = simulated;
     info->delivered_port = ODPP_NONE;
 
@@ -297,8 +342,8 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
          * the tunnel port with the outer header as tunnel metadata. */
         nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_TUNNEL_POP,
                             in->bridge->tunnel);
-        vfp_trace_forward(trace, &in->bridge->tunnel, 1);
-        vfp_trace_tunnel(trace, "for the tunnel endpoint: decapsulated "
+        report_forward(&ctx, &in->bridge->tunnel, 1);
+        report_tunnel(&ctx, "for the tunnel endpoint: decapsulated "
                          "(the inner packet comes back from the tunnel "
                          "port)");
         return;
@@ -306,11 +351,11 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     if (tunnel_refused(in, flow)) {
         add_counter(info, CONST_CAST(struct vfp_counter *,
                                      &in->vfp_port->tnl_drops));
-        vfp_trace_tunnel(trace, in->tunnel
-                         ? "decapsulated, but not for the tunnel endpoint "
-                           "or not of its protocol: dropped"
-                         : "a tunnel packet to the endpoint from a port "
-                           "other than the uplink: dropped");
+        report_tunnel(&ctx, in->tunnel
+                      ? "decapsulated, but not for the tunnel endpoint "
+                        "or not of its protocol: dropped"
+                      : "a tunnel packet to the endpoint from a port "
+                        "other than the uplink: dropped");
         return;
     }
     if (in->tunnel && !strcmp(netdev_get_type(in->bridge->tunnel_netdev),
@@ -324,7 +369,7 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     }
     bool pass = vfp_port_process(in->vfp_port, VFP_DIR_OUT, &out_flow, &ht,
                                  layer_done, &ctx, &info->proc);
-    vfp_trace_stage_done(trace, &ht, pass);
+    report_stage_done(&ctx, &ht, pass);
     if (!pass) {
         return;
     }
@@ -339,10 +384,10 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         commit_odp_actions(&out_flow, &base, odp_actions, &writable, true,
                            false, false, NULL);
         if (compile_encap(fwd, in->bridge, &ht.encap, odp_actions)) {
-            vfp_trace_forward(trace, &in->bridge->uplink, 1);
+            report_forward(&ctx, &in->bridge->uplink, 1);
         } else {
             odp_actions->size = start;
-            vfp_trace_forward(trace, NULL, 0);
+            report_forward(&ctx, NULL, 0);
         }
         return;
     }
@@ -350,7 +395,7 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
     odp_port_t *outs = xmalloc((in->bridge->n_ports + 1) * sizeof *outs);
     size_t n_outs = vfp_fwd_decide(in->bridge, in->odp_port, &out_flow,
                                    outs);
-    vfp_trace_forward(trace, outs, n_outs);
+    report_forward(&ctx, outs, n_outs);
     for (size_t i = 0; i < n_outs; i++) {
         const struct vfp_fwd_port *dst = vfp_fwd_find_port(fwd, outs[i]);
         struct flow in_flow = out_flow;
@@ -360,7 +405,7 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         }
         pass = vfp_port_process(dst->vfp_port, VFP_DIR_IN, &in_flow, &ht,
                                 layer_done, &ctx, &info->proc);
-        vfp_trace_stage_done(trace, &ht, pass);
+        report_stage_done(&ctx, &ht, pass);
         if (!pass) {
             continue;
         }
@@ -380,4 +425,63 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         }
     }
     free(outs);
+}
+
+/* vfp_port_process() callback for vfp_xlate_inbound(): reports only. */
+static void
+inbound_layer_done(const struct vfp_layer_result *result,
+                   const struct flow *after, void *ctx_)
+{
+    const struct compile_ctx *ctx = ctx_;
+
+    if (ctx->hooks) {
+        ctx->hooks->layer(result, after, ctx->aux);
+    }
+}
+
+/* Runs the inbound layers of 'port' alone on 'flow', a packet on its way to
+ * the port ("vfp-ctl trace PORT in"), and appends to 'odp_actions' what
+ * turns the packet into what the layers made of it, then the output to
+ * 'port'.  With 'packet' (the bytes 'flow' came from), a port with layers
+ * drops the packet if its headers are malformed, as vfp_xlate_compile()
+ * does for a destination port.  Each step is reported to 'hooks' with
+ * 'aux'.  No side effects. */
+void
+vfp_xlate_inbound(const struct vfp_fwd_port *port, const struct flow *flow,
+                  const struct dp_packet *packet, struct ofpbuf *odp_actions,
+                  const struct vfp_xlate_hooks *hooks, void *aux)
+{
+    struct compile_ctx ctx = { .hooks = hooks, .aux = aux,
+                               .dir = VFP_DIR_IN };
+    enum vfp_malformed malformed;
+
+    if (packet && vfp_port_layers(port->vfp_port)->n
+        && (malformed = vfp_packet_check(dp_packet_data(packet),
+                                         dp_packet_size(packet)))) {
+        /* As a destination port with layers drops it in the slow path. */
+        report_stage(&ctx, port->odp_port, VFP_DIR_IN);
+        report_malformed(&ctx, vfp_malformed_name(malformed));
+        return;
+    }
+
+    struct flow in_flow = *flow;
+    struct vfp_proc proc;
+    struct vfp_ht ht;
+
+    vfp_proc_init(&proc, false, time_msec());
+    report_stage(&ctx, port->odp_port, VFP_DIR_IN);
+    bool pass = vfp_port_process(port->vfp_port, VFP_DIR_IN, &in_flow, &ht,
+                                 inbound_layer_done, &ctx, &proc);
+    vfp_proc_destroy(&proc);
+    report_stage_done(&ctx, &ht, pass);
+    if (pass) {
+        struct flow base = *flow;
+        struct flow_wildcards writable;
+
+        memset(&writable.masks, 0xff, sizeof writable.masks);
+        commit_odp_actions(&in_flow, &base, odp_actions, &writable, true,
+                           false, false, NULL);
+        nl_msg_put_odp_port(odp_actions, OVS_ACTION_ATTR_OUTPUT,
+                            port->odp_port);
+    }
 }

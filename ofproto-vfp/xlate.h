@@ -34,7 +34,9 @@
  * datapath flow and never calls its callers. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "openvswitch/types.h"
+#include "vfp/port.h"
 
 struct dp_packet;
 struct flow;
@@ -42,13 +44,36 @@ struct flow_wildcards;
 struct ofpbuf;
 struct vfp_fwd;
 struct vfp_fwd_port;
-struct vfp_trace;
+struct vfp_ht;
+struct vfp_layer_result;
 struct vfp_uf_info;
+
+/* What a translation went through, step by step, for "vfp-ctl trace"
+ * (trace.c).  The translator calls these with the 'aux' it was given, in
+ * the order the packet meets them; a translation with hooks has no side
+ * effects.  A port is a "stage": stage(), then layer() after each of its
+ * layers (vfp_port_process()'s callback), then stage_done() with the
+ * port's composite HT, or malformed() instead of the layers.  forward()
+ * gives the output ports (none: nowhere to go), tunnel() what became of a
+ * tunnel packet. */
+struct vfp_xlate_hooks {
+    void (*stage)(void *aux, odp_port_t, enum vfp_dir);
+    void (*layer)(const struct vfp_layer_result *, const struct flow *after,
+                  void *aux);
+    void (*stage_done)(void *aux, const struct vfp_ht *composite, bool pass);
+    void (*malformed)(void *aux, const char *reason);
+    void (*forward)(void *aux, const odp_port_t *outs, size_t n);
+    void (*tunnel)(void *aux, const char *what);
+};
 
 void vfp_xlate_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
                        const struct flow *, const struct dp_packet *,
                        bool simulated, struct ofpbuf *odp_actions,
-                       struct vfp_uf_info *, struct vfp_trace *);
+                       struct vfp_uf_info *,
+                       const struct vfp_xlate_hooks *, void *aux);
+void vfp_xlate_inbound(const struct vfp_fwd_port *, const struct flow *,
+                       const struct dp_packet *, struct ofpbuf *odp_actions,
+                       const struct vfp_xlate_hooks *, void *aux);
 void vfp_xlate_add_proc_counters(struct vfp_uf_info *);
 bool vfp_xlate_per_packet(const struct vfp_uf_info *, const struct flow *);
 
