@@ -9,6 +9,8 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/fragments.h \
 	ofproto-vfp/ofproto-vfp.c \
 	ofproto-vfp/ofproto-vfp.h \
+	ofproto-vfp/pairing.c \
+	ofproto-vfp/pairing.h \
 	ofproto-vfp/policy-unixctl.c \
 	ofproto-vfp/resource-unixctl.c \
 	ofproto-vfp/revalidator.c \

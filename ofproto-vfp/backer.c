@@ -35,6 +35,8 @@
 
 VLOG_DEFINE_THIS_MODULE(vfp_backer);
 
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
 static struct hmap all_vfp_backers = HMAP_INITIALIZER(&all_vfp_backers);
 
 /* Returns the datapath type under VFP type 'vfp_type' ("netdev" for
@@ -157,6 +159,31 @@ const struct vfp_fwd *
 vfp_backer_fwd(const struct vfp_backer *backer)
 {
     return ovsrcu_get(struct vfp_fwd *, &backer->fwd);
+}
+
+/* Records in 'backer''s UF table the UF that 'info' describes, made by a
+ * packet that entered on 'port', with datapath flow id 'ufid' on PMD
+ * 'pmd_id'.  Returns 0 if it is recorded, EEXIST if the table has it
+ * already (another thread installs it), ENOSPC if the table holds
+ * ofproto_flow_limit UFs (counted as an upcall drop unless 'simulated'). */
+int
+vfp_backer_add_uf(struct vfp_backer *backer, const ovs_u128 *ufid,
+                  unsigned pmd_id, const struct vfp_fwd_port *port,
+                  const struct vfp_uf_info *info, bool simulated)
+{
+    if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
+        VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
+                     "new connections without installing them",
+                     backer->type, ofproto_flow_limit);
+        if (!simulated) {
+            atomic_count_inc64(&backer->n_upcall_drops);
+        }
+        return ENOSPC;
+    } else if (!vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
+                              port->bridge->generation, info)) {
+        return EEXIST;
+    }
+    return 0;
 }
 
 struct vfp_ofport *

@@ -154,6 +154,11 @@ void vfp_backer_fwd_changed(struct vfp_backer *);
 const struct vfp_fwd *vfp_backer_fwd(const struct vfp_backer *);
 struct vfp_ofport *vfp_backer_find_ofport(const struct vfp_backer *,
                                           odp_port_t);
+struct vfp_fwd_port;
+struct vfp_uf_info;
+int vfp_backer_add_uf(struct vfp_backer *, const ovs_u128 *ufid,
+                      unsigned pmd_id, const struct vfp_fwd_port *,
+                      const struct vfp_uf_info *, bool simulated);
 void vfp_backer_enumerate_types(struct sset *types);
 const char *vfp_dpif_type(const char *vfp_type);
 

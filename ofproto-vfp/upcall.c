@@ -40,6 +40,7 @@
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/pairing.h"
 #include "ofproto-vfp/xlate.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
@@ -74,31 +75,23 @@ struct vfp_handlers {
 };
 
 /* Decides what happens to the packets of the connection whose first packet
- * is 'packet' (null for a simulated one), with headers 'flow': appends
- * datapath actions to 'odp_actions', sets 'wc' to the UF's mask and records
- * the UF under datapath flow id 'ufid'.
+ * is 'packet', with headers 'flow': appends datapath actions to
+ * 'odp_actions', sets 'wc' to the UF's mask and records the UF under
+ * datapath flow id 'ufid', then installs its pair (pairing.h).
  *
  * Returns 0 if the actions are to be installed as a datapath flow, ENOSPC if
  * they apply to this packet only: the packet came in on no VFP port (the
- * datapath's own local port, a port being removed), the UF table is full,
- * a port refused a new connection (its limit), a connection is closing, a
- * resource lookup missed, another packet made the connection's layer
- * flows first, the packet is an IP fragment (held for reassembly, with no
- * actions), or the packet is malformed or its key ambiguous
- * (vfp_xlate_per_packet()).  'dp_flow', if nonnull, is the key the
- * datapath parsed itself, when it may differ from 'flow' (the kernel's):
- * ambiguous too, it is not cached either.  'simulated' is for pair_uf(): no
- * packet, no side effects, no counting, no pairing of its own (EEXIST if the
- * UF already exists, ENOSPC if only a real packet can make its state). */
-static void pair_uf(struct vfp_backer *, const struct vfp_fwd *,
-                    const struct vfp_uf_info *, unsigned pmd_id);
-
+ * datapath's own local port, a port being removed), the UF table is full
+ * (vfp_backer_add_uf()), the packet is an IP fragment (held for
+ * reassembly, with no actions), or the translator says so
+ * (vfp_xlate_uf()).  'dp_flow', if nonnull, is the key the datapath parsed
+ * itself, when it may differ from 'flow' (the kernel's). */
 static int
 vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
                      const struct flow *dp_flow,
                      const struct dp_packet *packet, const ovs_u128 *ufid,
                      unsigned pmd_id, struct flow_wildcards *wc,
-                     struct ofpbuf *odp_actions, bool simulated)
+                     struct ofpbuf *odp_actions)
 {
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     const struct vfp_fwd_port *port = vfp_fwd_find_port(
@@ -116,54 +109,18 @@ vfp_upcall_translate(struct vfp_backer *backer, const struct flow *flow,
         }
         return ENOSPC;
     }
-    if (vfp_xlate_must_pop(fwd, port, flow)) {
-        vfp_xlate_pop_mask(port, flow, wc);
-    }
 
     struct vfp_uf_info info;
-    size_t packet_size = packet ? dp_packet_size(packet) : 0;
-    vfp_xlate_compile(fwd, port, flow, packet, simulated, odp_actions, &info,
-                      NULL, NULL);
-    vfp_xlate_add_proc_counters(&info);
-
-    /* The datapath counts the packets after this one. */
-    for (size_t i = 0; i < info.n_counters && !simulated; i++) {
-        vfp_counter_add(info.counters[i], 1, packet_size);
-    }
-
-    int error = 0;
-    if (vfp_xlate_per_packet(&info, flow)
-        || (dp_flow && info.layered && vfp_flow_is_ambiguous(dp_flow))) {
-        /* Malformed packets and the keys they share with valid ones are
-         * decided packet by packet, so that no UF made by one kind of
-         * packet applies to the other. */
-        error = ENOSPC;
-    } else if (info.proc.refused || info.proc.closing || info.proc.missed
-               || info.proc.raced || info.proc.incomplete) {
-        /* Refused connections must not take memory; closing ones are
-         * watched packet by packet (a new SYN starts over); after a
-         * resource miss, the next packet tries again (the controller may
-         * have added the mapping, a port may have come free); a packet
-         * that lost the race to create its connection's layer flows
-         * leaves the UF to the next one, which finds them; a simulation
-         * that would need new state leaves the UF to the real packet. */
-        error = ENOSPC;
-    } else if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
-        VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
-                     "new connections without installing them",
-                     backer->type, ofproto_flow_limit);
-        if (!simulated) {
-            atomic_count_inc64(&backer->n_upcall_drops);
-        }
-        error = ENOSPC;
-    } else if (!vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
-                              port->bridge->generation, &info)) {
-        /* Another handler installs it. */
-        error = simulated ? EEXIST : 0;
-    } else {
-        if (!simulated) {
+    int error = vfp_xlate_uf(fwd, port, flow, dp_flow, packet, false, wc,
+                             odp_actions, &info);
+    if (!error) {
+        error = vfp_backer_add_uf(backer, ufid, pmd_id, port, &info, false);
+        if (!error) {
             atomic_count_inc64(&backer->n_upcalls);
-            pair_uf(backer, fwd, &info, pmd_id);
+            vfp_pair_uf(backer, fwd, &info, pmd_id);
+        } else if (error == EEXIST) {
+            /* Another handler installs it. */
+            error = 0;
         }
     }
     vfp_uf_info_destroy(&info);
@@ -203,108 +160,6 @@ vfp_upcall_packet_out(struct vfp_backer *backer, const struct flow *flow,
     return true;
 }
 
-/* UF pairing (VFP section 6.4.1): a new inbound UF of a connection creates its
- * outbound pair at once, so that the VM's answer stays in the datapath.
- * The answer is the packet as the inbound layers delivered it, reversed;
- * simulated through the VM port's outbound layers (they find the layer
- * flows the inbound packet made), it becomes a UF like any other.  An
- * outbound UF made first pairs with the inbound one when that appears.
- *
- * The simulation has no side effects (no SNAT port, layer flow,
- * connection, event or count): if the answer would need state that does
- * not exist yet (a stateful outbound rule without its layer flows, an SNAT
- * port, a mapping), no pair is installed and the real answer makes the
- * state in the slow path.
- *
- * Only untagged TCP and UDP over IPv4: the answer of other protocols
- * differs in more than its addresses and ports, and a VM that tags its own
- * frames is rare enough not to guess its tags. */
-static void
-pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
-        const struct vfp_uf_info *info, unsigned pmd_id)
-{
-    const struct flow *in = &info->delivered;
-    const struct vfp_fwd_port *vm = (info->delivered_port == ODPP_NONE ? NULL
-                                     : vfp_fwd_find_port(
-                                         fwd, info->delivered_port));
-
-    if (!vm || in->dl_type != htons(ETH_TYPE_IP) || in->nw_frag
-        || (in->nw_proto != IPPROTO_TCP && in->nw_proto != IPPROTO_UDP)
-        || in->vlans[0].tci & htons(VLAN_CFI)) {
-        return;
-    }
-
-    bool unpaired = false;
-    for (size_t i = 0; i < info->proc.n_conns; i++) {
-        const struct vfp_proc_conn *pc = &info->proc.conns[i];
-
-        if (pc->port == vm->vfp_port && pc->dir == VFP_DIR_IN) {
-            ovs_u128 out = vfp_conn_get_uf(pc->port, pc->conn, VFP_DIR_OUT);
-            unpaired = (ovs_u128_is_zero(out)
-                        || !vfp_uf_find(&backer->ufs, &out, pmd_id));
-        }
-    }
-    if (!unpaired) {
-        return;
-    }
-
-    struct flow answer;
-    memset(&answer, 0, sizeof answer);
-    answer.in_port.odp_port = info->delivered_port;
-    answer.packet_type = htonl(PT_ETH);
-    answer.dl_src = in->dl_dst;
-    answer.dl_dst = in->dl_src;
-    answer.dl_type = in->dl_type;
-    answer.nw_src = in->nw_dst;
-    answer.nw_dst = in->nw_src;
-    answer.nw_proto = in->nw_proto;
-    answer.nw_ttl = 64;
-    answer.tp_src = in->tp_dst;
-    answer.tp_dst = in->tp_src;
-
-    uint64_t actions_stub[512 / 8];
-    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(actions_stub);
-    struct flow_wildcards wc;
-    ovs_u128 ufid;
-
-    odp_flow_key_hash(&answer, sizeof answer, &ufid);
-    if (!vfp_upcall_translate(backer, &answer, NULL, NULL, &ufid, pmd_id,
-                              &wc, &actions, true)) {
-        struct odp_flow_key_parms parms = {
-            .flow = &answer,
-            .mask = &wc.masks,
-            .support = {
-                .max_vlan_headers = 2,
-                .max_mpls_depth = 1,
-                .recirc = true,
-            },
-        };
-        struct ofpbuf key, mask;
-
-        ofpbuf_init(&key, 128);
-        ofpbuf_init(&mask, 128);
-        odp_flow_key_from_flow(&parms, &key);
-        parms.key_buf = &key;
-        odp_flow_key_from_mask(&parms, &mask);
-        int error = dpif_flow_put(backer->dpif, DPIF_FP_CREATE, key.data,
-                                  key.size, mask.data, mask.size,
-                                  actions.data, actions.size, &ufid,
-                                  pmd_id, NULL);
-        if (error) {
-            struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
-
-            VLOG_DBG_RL(&rl, "%s: cannot install the pair of a UF (%s)",
-                        backer->type, ovs_strerror(error));
-            if (uf) {
-                vfp_uf_remove(&backer->ufs, uf);
-            }
-        }
-        ofpbuf_uninit(&key);
-        ofpbuf_uninit(&mask);
-    }
-    ofpbuf_uninit(&actions);
-}
-
 /* The userspace datapath's upcall callback. */
 static int
 vfp_upcall_cb(const struct dp_packet *packet,
@@ -321,7 +176,7 @@ vfp_upcall_cb(const struct dp_packet *packet,
         return ENODEV;
     }
     return vfp_upcall_translate(backer, flow, NULL, packet, ufid, pmd_id, wc,
-                                actions, false);
+                                actions);
 }
 
 /* Fits the tunnel part of 'wc', a UF mask for 'flow', to the kernel.
@@ -406,7 +261,7 @@ handle_one_upcall(struct vfp_handler *h)
     struct flow_wildcards wc;
     int error = vfp_upcall_translate(backer, &flow, &dp_flow,
                                      &dupcall.packet, &dupcall.ufid,
-                                     PMD_ID_NULL, &wc, &odp_actions, false);
+                                     PMD_ID_NULL, &wc, &odp_actions);
 
     struct dpif_op ops[2], *opsp[2];
     size_t n_ops = 0;

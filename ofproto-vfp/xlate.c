@@ -255,28 +255,28 @@ compile_encap(const struct vfp_fwd *fwd, const struct vfp_fwd_bridge *bridge,
  * uplink, addressed to the bridge's tunnel endpoint, for its tunnel port's
  * protocol (vfp_fwd_for_endpoint()).  The kernel datapath decapsulates in
  * its vport, for what the host's stack hands it. */
-bool
-vfp_xlate_must_pop(const struct vfp_fwd *fwd,
-                   const struct vfp_fwd_port *in, const struct flow *flow)
+static bool
+must_pop(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
+         const struct flow *flow)
 {
     return (fwd->userspace && in->uplink
             && vfp_fwd_for_endpoint(in->bridge, flow, NULL));
 }
 
 /* Sets 'wc' to the mask of the datapath flow that pops the outer headers of
- * the tunneled packet 'flow' from 'in' (vfp_xlate_must_pop() is true):
- * what vfp_xlate_must_pop() reads and nothing else, so that the flow pops
- * exactly the packets the slow path would.  Each connection behind a remote
- * host has its own outer UDP source port (the inner flow's hash), so the
- * exact match of a UF would cost a datapath flow and an upcall per
- * connection for a decision that is the same for all: one flow pops them
- * all, as ofproto-dpif's native tunneling does.  The tunnel port's pop
- * drops what is not of its protocol (VXLAN flags, GRE version and flags);
- * the inner packet's UF, after recirculation, stays exact (the outer header
- * is its tunnel metadata) and vfp_fwd_tnl_accept() checks the rest. */
-void
-vfp_xlate_pop_mask(const struct vfp_fwd_port *in, const struct flow *flow,
-                   struct flow_wildcards *wc)
+ * the tunneled packet 'flow' from 'in' (must_pop() is true): what
+ * must_pop() reads and nothing else, so that the flow pops exactly the
+ * packets the slow path would.  Each connection behind a remote host has
+ * its own outer UDP source port (the inner flow's hash), so the exact match
+ * of a UF would cost a datapath flow and an upcall per connection for a
+ * decision that is the same for all: one flow pops them all, as
+ * ofproto-dpif's native tunneling does.  The tunnel port's pop drops what
+ * is not of its protocol (VXLAN flags, GRE version and flags); the inner
+ * packet's UF, after recirculation, stays exact (the outer header is its
+ * tunnel metadata) and vfp_fwd_tnl_accept() checks the rest. */
+static void
+pop_mask(const struct vfp_fwd_port *in, const struct flow *flow,
+         struct flow_wildcards *wc)
 {
     flow_wildcards_init_catchall(wc);
     wc->masks.recirc_id = UINT32_MAX;
@@ -309,10 +309,10 @@ tunnel_refused(const struct vfp_fwd_port *in, const struct flow *flow)
  *
  * Without 'hooks' or 'simulated', this is the slow path of a packet that
  * really passed: connections and layer flows are recorded, resources taken,
- * events raised.  'simulated' (no packet, see UF pairing) and 'hooks' (each
- * step is reported to them, with 'aux') have no side effects: a simulation only finds
- * the connections that exist, and sets 'info->proc.incomplete' if its
- * result needs state that a real packet must make. */
+ * events raised.  'simulated' (no packet, see pairing.h) and 'hooks' (each
+ * step is reported to them, with 'aux') have no side effects: a simulation
+ * only finds the connections that exist, and sets 'info->proc.incomplete'
+ * if its result needs state that a real packet must make. */
 void
 vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                   const struct flow *flow, const struct dp_packet *packet,
@@ -336,7 +336,7 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
                                            packet_size);
     }
 
-    if (vfp_xlate_must_pop(fwd, in, flow)) {
+    if (must_pop(fwd, in, flow)) {
         /* Decapsulation costs a second datapath pass: the datapath
          * recirculates the inner packet, which comes back as a miss from
          * the tunnel port with the outer header as tunnel metadata. */
@@ -425,6 +425,63 @@ vfp_xlate_compile(const struct vfp_fwd *fwd, const struct vfp_fwd_port *in,
         }
     }
     free(outs);
+}
+
+/* Translates the first packet of a connection, 'packet' (null for a
+ * simulated one, see pairing.h), with headers 'flow', that entered on
+ * 'port', for its UF: runs vfp_xlate_compile() with 'simulated', narrows
+ * 'wc' (the UF's mask, vfp_ufid_mask()) for a tunnel pop, and counts the
+ * packet unless 'simulated' (the datapath counts the packets after it).
+ * Fills 'info' for the UF table; the caller frees it with
+ * vfp_uf_info_destroy().
+ *
+ * Returns 0 if the result may be cached as a UF, ENOSPC if it applies to
+ * this packet only: a port refused a new connection (its limit), a
+ * connection is closing, a resource lookup missed, another packet made the
+ * connection's layer flows first, a simulation would need state that only
+ * a real packet makes, or the packet is malformed or its key ambiguous
+ * (vfp_xlate_per_packet()).  'dp_flow', if nonnull, is the key the
+ * datapath parsed itself, when it may differ from 'flow' (the kernel's):
+ * ambiguous too, it is not cached either. */
+int
+vfp_xlate_uf(const struct vfp_fwd *fwd, const struct vfp_fwd_port *port,
+             const struct flow *flow, const struct flow *dp_flow,
+             const struct dp_packet *packet, bool simulated,
+             struct flow_wildcards *wc, struct ofpbuf *odp_actions,
+             struct vfp_uf_info *info)
+{
+    if (must_pop(fwd, port, flow)) {
+        pop_mask(port, flow, wc);
+    }
+
+    size_t packet_size = packet ? dp_packet_size(packet) : 0;
+    vfp_xlate_compile(fwd, port, flow, packet, simulated, odp_actions, info,
+                      NULL, NULL);
+    vfp_xlate_add_proc_counters(info);
+
+    /* The datapath counts the packets after this one. */
+    for (size_t i = 0; i < info->n_counters && !simulated; i++) {
+        vfp_counter_add(info->counters[i], 1, packet_size);
+    }
+
+    if (vfp_xlate_per_packet(info, flow)
+        || (dp_flow && info->layered && vfp_flow_is_ambiguous(dp_flow))) {
+        /* Malformed packets and the keys they share with valid ones are
+         * decided packet by packet, so that no UF made by one kind of
+         * packet applies to the other. */
+        return ENOSPC;
+    } else if (info->proc.refused || info->proc.closing || info->proc.missed
+               || info->proc.raced || info->proc.incomplete) {
+        /* Refused connections must not take memory; closing ones are
+         * watched packet by packet (a new SYN starts over); after a
+         * resource miss, the next packet tries again (the controller may
+         * have added the mapping, a port may have come free); a packet
+         * that lost the race to create its connection's layer flows
+         * leaves the UF to the next one, which finds them; a simulation
+         * that would need new state leaves the UF to the real packet. */
+        return ENOSPC;
+    }
+    return 0;
 }
 
 /* vfp_port_process() callback for vfp_xlate_inbound(): reports only. */

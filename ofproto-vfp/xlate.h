@@ -71,15 +71,15 @@ void vfp_xlate_compile(const struct vfp_fwd *, const struct vfp_fwd_port *,
                        bool simulated, struct ofpbuf *odp_actions,
                        struct vfp_uf_info *,
                        const struct vfp_xlate_hooks *, void *aux);
+int vfp_xlate_uf(const struct vfp_fwd *, const struct vfp_fwd_port *,
+                 const struct flow *, const struct flow *dp_flow,
+                 const struct dp_packet *, bool simulated,
+                 struct flow_wildcards *, struct ofpbuf *odp_actions,
+                 struct vfp_uf_info *);
 void vfp_xlate_inbound(const struct vfp_fwd_port *, const struct flow *,
                        const struct dp_packet *, struct ofpbuf *odp_actions,
                        const struct vfp_xlate_hooks *, void *aux);
 void vfp_xlate_add_proc_counters(struct vfp_uf_info *);
 bool vfp_xlate_per_packet(const struct vfp_uf_info *, const struct flow *);
-
-bool vfp_xlate_must_pop(const struct vfp_fwd *, const struct vfp_fwd_port *,
-                        const struct flow *);
-void vfp_xlate_pop_mask(const struct vfp_fwd_port *, const struct flow *,
-                        struct flow_wildcards *);
 
 #endif /* ofproto-vfp/xlate.h */
