@@ -15,8 +15,13 @@
  */
 
 /* The backer: one datapath instance per VFP datapath type, shared by every
- * VFP bridge of that type, and the forwarding snapshot its upcall handlers
- * read. */
+ * VFP bridge of that type, the list of those bridges, its UF table, and the
+ * forwarding snapshot its upcall handlers read.
+ *
+ * The backer is below the modules that work on it (the provider, upcall.c,
+ * revalidator.c, fragments.c): it calls none of them.  The provider starts
+ * and stops miss handling and reassembly with the first and last bridge,
+ * and revalidates after a forwarding change. */
 
 #include <config.h>
 
@@ -27,7 +32,6 @@
 #include "hash.h"
 #include "ofproto-dpif.h"
 #include "ofproto-vfp/forwarding.h"
-#include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
@@ -109,26 +113,26 @@ vfp_backer_ref(const char *type)
     backer->dpif = dpif;
     backer->dp_version = dpif_get_dp_version(dpif);
     backer->refcount = 1;
+    ovs_list_init(&backer->bridges);
     hmap_init(&backer->odp_to_ofport);
     ovsrcu_set(&backer->fwd, vfp_fwd_create());
     vfp_uf_table_init(&backer->ufs);
     atomic_init(&backer->n_upcalls, 0);
     atomic_init(&backer->n_upcall_drops, 0);
-    backer->frags = vfp_frags_create(dpif_is_netdev(dpif));
     hmap_insert(&all_vfp_backers, &backer->node, hash_string(type, 0));
 
     /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
      * were computed under a policy we no longer know: start clean. */
     dpif_flow_flush(dpif);
 
-    vfp_upcall_start(backer);
     VLOG_INFO("%s: using datapath %s", type, dpif_name(dpif));
     return backer;
 }
 
 /* Drops a reference to 'backer'.  With the last one, the datapath is
  * deleted if 'del' (the bridges were deleted) and kept otherwise
- * (ovs-vswitchd is exiting: a kernel datapath keeps forwarding). */
+ * (ovs-vswitchd is exiting: a kernel datapath keeps forwarding).  Miss
+ * handling and reassembly must have stopped before the last one. */
 void
 vfp_backer_unref(struct vfp_backer *backer, bool del)
 {
@@ -136,8 +140,8 @@ vfp_backer_unref(struct vfp_backer *backer, bool del)
         return;
     }
 
-    vfp_upcall_stop(backer);
-    vfp_frags_destroy(backer->frags);
+    ovs_assert(!backer->handlers && !backer->frags);
+    ovs_assert(ovs_list_is_empty(&backer->bridges));
     hmap_remove(&all_vfp_backers, &backer->node);
     if (del) {
         dpif_delete(backer->dpif);
@@ -221,14 +225,12 @@ build_fwd(const struct vfp_backer *backer)
 
     fwd->userspace = dpif_is_netdev(backer->dpif);
 
-    HMAP_FOR_EACH (ofproto, all_node, ofproto_vfp_all()) {
-        if (ofproto->backer == backer) {
-            struct vfp_fwd_bridge *bridge = vfp_fwd_add_bridge(
-                fwd, ofproto->up.name, ofproto->generation);
+    LIST_FOR_EACH (ofproto, backer_node, &backer->bridges) {
+        struct vfp_fwd_bridge *bridge = vfp_fwd_add_bridge(
+            fwd, ofproto->up.name, ofproto->generation);
 
-            bridge->tnl_ip = ofproto->tnl.ip;
-            bridge->tnl_mac = ofproto->tnl.mac;
-        }
+        bridge->tnl_ip = ofproto->tnl.ip;
+        bridge->tnl_mac = ofproto->tnl.mac;
     }
 
     /* Sorted, so that floods go out in a stable order. */
@@ -255,11 +257,13 @@ build_fwd(const struct vfp_backer *backer)
     return fwd;
 }
 
-/* Makes a forwarding change on 'backer' take effect: publishes a new
- * snapshot, waits until no upcall handler can still use the old one, and
- * removes the UFs it produced.  When this returns, no packet is forwarded
- * by the old configuration.  The caller has bumped the generation of each
- * bridge whose forwarding changed: UFs of other bridges stay. */
+/* Makes a forwarding change on 'backer' take effect in the slow path:
+ * publishes a new snapshot and waits until no upcall handler can still use
+ * the old one.  The caller has bumped the generation of each bridge whose
+ * forwarding changed, and then revalidates (vfp_revalidate()), which
+ * removes the UFs the old snapshot produced (they have an old generation):
+ * after both, no packet is forwarded by the old configuration.  UFs of
+ * other bridges stay. */
 void
 vfp_backer_fwd_changed(struct vfp_backer *backer)
 {
@@ -271,5 +275,4 @@ vfp_backer_fwd_changed(struct vfp_backer *backer)
      * generation, and the revalidator removes it from the datapath. */
     ovsrcu_synchronize();
     vfp_fwd_destroy(old);
-    vfp_revalidate(backer);
 }

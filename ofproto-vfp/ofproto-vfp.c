@@ -21,6 +21,7 @@
 
 #include "dp-packet.h"
 #include "dpif.h"
+#include "dpif-netdev.h"
 #include "hash.h"
 #include "netdev.h"
 #include "netdev-vport.h"
@@ -189,6 +190,34 @@ parse_tnl_cfg(const struct ofproto_vfp *ofproto, const struct smap *cfg,
 
 static void fwd_changed(struct ofproto_vfp *, const char *why);
 
+/* Returns the backer of VFP type 'type' for a new bridge, or NULL.  The
+ * first bridge of a type opens the backer's datapath; this starts its
+ * reassembly and miss handling, which work on the backer from above. */
+static struct vfp_backer *
+backer_ref(const char *type)
+{
+    struct vfp_backer *backer = vfp_backer_ref(type);
+
+    if (backer && backer->refcount == 1) {
+        backer->frags = vfp_frags_create(dpif_is_netdev(backer->dpif));
+        vfp_upcall_start(backer);
+    }
+    return backer;
+}
+
+/* Drops a bridge's reference to 'backer' (see vfp_backer_unref()), first
+ * stopping miss handling and reassembly with the last bridge. */
+static void
+backer_unref(struct vfp_backer *backer, bool del)
+{
+    if (backer->refcount == 1) {
+        vfp_upcall_stop(backer);
+        vfp_frags_destroy(backer->frags);
+        backer->frags = NULL;
+    }
+    vfp_backer_unref(backer, del);
+}
+
 /* Brings 'ofproto''s tunnel endpoint up to date, with a log line when it
  * changes. */
 static void
@@ -227,6 +256,7 @@ fwd_changed(struct ofproto_vfp *ofproto, const char *why)
     VLOG_DBG("%s: forwarding generation %"PRIu64": %s", ofproto->up.name,
              ofproto->generation, why);
     vfp_backer_fwd_changed(ofproto->backer);
+    vfp_revalidate(ofproto->backer);
 }
 
 /* Factory functions. */
@@ -340,10 +370,11 @@ construct(struct ofproto *ofproto_)
 {
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
 
-    ofproto->backer = vfp_backer_ref(ofproto->up.type);
+    ofproto->backer = backer_ref(ofproto->up.type);
     if (!ofproto->backer) {
         return ENODEV;
     }
+    ovs_list_push_back(&ofproto->backer->bridges, &ofproto->backer_node);
     shash_init(&ofproto->ports);
     ofproto->timeouts = (struct vfp_conn_timeouts) VFP_CONN_TIMEOUTS_DEFAULT;
     hmap_insert(&all_ofproto_vfps, &ofproto->all_node,
@@ -372,11 +403,13 @@ destruct(struct ofproto *ofproto_, bool del)
     ofproto_group_delete_all(ofproto_);
 
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
+    ovs_list_remove(&ofproto->backer_node);
     vfp_backer_fwd_changed(ofproto->backer);
+    vfp_revalidate(ofproto->backer);
     shash_destroy_free_data(&ofproto->ports);
     free(ofproto->tnl_ip_cfg);
     free(ofproto->tnl_mac_cfg);
-    vfp_backer_unref(ofproto->backer, del);
+    backer_unref(ofproto->backer, del);
 }
 
 static int

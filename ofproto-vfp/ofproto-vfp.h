@@ -47,6 +47,7 @@
 #include "ofproto-provider.h"
 #include "ofproto-vfp/uf.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
 #include "sset.h"
@@ -70,6 +71,8 @@ struct vfp_backer {
     struct dpif *dpif;
     char *dp_version;           /* dpif_get_dp_version(), or NULL. */
     int refcount;               /* Number of bridges using it. */
+    struct ovs_list bridges;    /* Contains "struct ofproto_vfp"s, the
+                                 * bridges using it, by 'backer_node'. */
 
     struct hmap odp_to_ofport;  /* Contains "struct vfp_ofport"s. */
     OVSRCU_TYPE(struct vfp_fwd *) fwd;
@@ -92,6 +95,7 @@ struct ofproto_vfp {
     struct ofproto up;
     struct hmap_node all_node;  /* In 'all_ofproto_vfps', by name. */
     struct vfp_backer *backer;
+    struct ovs_list backer_node;    /* In 'backer->bridges'. */
     struct shash ports;         /* Our ports: device name -> name of the
                                  * datapath port (they differ for tunnel
                                  * ports, which share one datapath port per

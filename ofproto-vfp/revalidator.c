@@ -26,8 +26,8 @@
  *   - removes it if no UF records it (left by an earlier run).
  * UFs whose datapath flow disappeared (e.g. with its port) are forgotten.
  *
- * vfp_backer_fwd_changed() also runs a pass right after a forwarding
- * change, so that stale UFs are gone before the change is reported as
+ * The provider also runs a pass right after vfp_backer_fwd_changed(), so
+ * that stale UFs are gone before a forwarding change is reported as
  * applied. */
 
 #include <config.h>
