@@ -17,6 +17,8 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/trace.c \
 	ofproto-vfp/uf.c \
 	ofproto-vfp/uf.h \
+	ofproto-vfp/unixctl-util.c \
+	ofproto-vfp/unixctl-util.h \
 	ofproto-vfp/upcall.c \
 	ofproto-vfp/vfp-unixctl.c \
 	ofproto-vfp/xlate.c \

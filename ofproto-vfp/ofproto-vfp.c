@@ -261,10 +261,11 @@ fwd_changed(struct ofproto_vfp *ofproto, const char *why)
 
 /* Factory functions. */
 
+/* The "vfp/" unixctl commands are registered by vswitchd/vfp-register.c,
+ * above the files that implement them (unixctl-util.h). */
 static void
 init(const struct shash *iface_hints OVS_UNUSED)
 {
-    vfp_unixctl_init();
 }
 
 static void

@@ -186,28 +186,4 @@ void vfp_revalidate(struct vfp_backer *);
 void vfp_revalidate_run(struct vfp_backer *);
 void vfp_revalidate_wait(const struct vfp_backer *);
 
-/* vfp-unixctl.c */
-struct json;
-struct unixctl_conn;
-void vfp_unixctl_init(void);
-char *vfp_no_such(const char *owner_type, const char *owner,
-                  const char *type, const char *name);
-void vfp_unixctl_reply_error(struct unixctl_conn *, const char *error);
-void vfp_unixctl_reply(struct unixctl_conn *, char *error);
-void vfp_unixctl_reply_json(struct unixctl_conn *, struct json *);
-struct vfp_ofport *vfp_ofport_find(const char *name, char **errorp);
-
-/* policy-unixctl.c */
-void vfp_policy_unixctl_init(void);
-void vfp_policy_commit(struct vfp_ofport *);
-
-/* resource-unixctl.c */
-void vfp_resource_unixctl_init(void);
-
-/* flow-unixctl.c */
-struct vfp_conditions;
-void vfp_flow_unixctl_init(void);
-size_t vfp_flush_connections(struct vfp_ofport *,
-                             const struct vfp_conditions *, bool either);
-
 #endif /* ofproto-vfp/ofproto-vfp.h */

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/unixctl-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"

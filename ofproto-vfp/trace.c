@@ -38,6 +38,7 @@
 #include "packets.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/unixctl-util.h"
 #include "ofproto-vfp/xlate.h"
 #include "ofproto-vfp/uf.h"
 #include "openvswitch/dynamic-string.h"
