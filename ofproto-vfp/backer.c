@@ -27,12 +27,14 @@
 
 #include <stdlib.h>
 
-#include "dpif.h"
 #include "dpif-netdev.h"
+#include "dpif.h"
 #include "hash.h"
 #include "ofproto-dpif.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/uf.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
 #include "util.h"

@@ -30,6 +30,7 @@
 
 #include "flow.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
 #include "ofproto-vfp/unixctl-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"

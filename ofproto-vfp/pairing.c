@@ -22,7 +22,7 @@
 #include "dpif.h"
 #include "flow.h"
 #include "odp-util.h"
-#include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/uf.h"
 #include "ofproto-vfp/xlate.h"

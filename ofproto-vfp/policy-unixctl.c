@@ -28,7 +28,9 @@
 
 #include <string.h>
 
+#include "netdev.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
 #include "ofproto-vfp/unixctl-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"

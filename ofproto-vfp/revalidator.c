@@ -33,8 +33,11 @@
 #include <config.h>
 
 #include "dpif.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/uf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"

@@ -24,7 +24,7 @@
 #include "netlink.h"
 #include "odp-util.h"
 #include "ofproto-vfp/forwarding.h"
-#include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/uf.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"
