@@ -571,15 +571,18 @@ port_reconfigured(struct ofport *port_ OVS_UNUSED,
 /* VFP's other_config keys (vfp-ctl(8), "CONFIGURATION").  An invalid value
  * takes the documented default, never a wider one, and is logged once per
  * object, key and value: not again on every reconfiguration. */
+static struct ovs_mutex warned_mutex = OVS_MUTEX_INITIALIZER;
+static struct sset warned OVS_GUARDED_BY(warned_mutex)
+    = SSET_INITIALIZER(&warned);
+
 static bool
 config_warn_once(const char *object, const char *key, const char *value)
+    OVS_EXCLUDED(warned_mutex)
 {
-    static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
-    static struct sset warned = SSET_INITIALIZER(&warned);
     char *id = xasprintf("%s %s=%s", object, key, value);
     bool warn;
 
-    ovs_mutex_lock(&mutex);
+    ovs_mutex_lock(&warned_mutex);
     if (sset_contains(&warned, id)) {
         warn = false;
     } else if (sset_count(&warned) < 4096) {
@@ -589,7 +592,7 @@ config_warn_once(const char *object, const char *key, const char *value)
         /* Bounded: past this many, warnings are only rate-limited. */
         warn = !VLOG_DROP_WARN(&rl);
     }
-    ovs_mutex_unlock(&mutex);
+    ovs_mutex_unlock(&warned_mutex);
     free(id);
     return warn;
 }
