@@ -25,16 +25,17 @@
  * main thread, for non-PMD ports) that missed, and installs the flow itself.
  * The kernel datapath queues misses to handler threads, which read them with
  * dpif_recv() and install the flow and execute the packet with one
- * dpif_operate().  Both run vfp_upcall_translate(). */
+ * dpif_operate().  Both run vfp_upcall_translate(), which translates with
+ * the translator (xlate.h) and installs the UF's pair (pairing.h). */
 
 #include <config.h>
+#include "ofproto-vfp/upcall.h"
 
 #include "dp-packet.h"
 #include "dpif-netdev.h"
 #include "dpif.h"
 #include "flow.h"
 #include "latch.h"
-#include "netdev.h"
 #include "netlink.h"
 #include "odp-util.h"
 #include "ofproto-vfp/backer.h"
@@ -42,20 +43,13 @@
 #include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/pairing.h"
 #include "ofproto-vfp/uf.h"
-#include "ofproto-vfp/upcall.h"
 #include "ofproto-vfp/xlate.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovs-numa.h"
 #include "ovs-thread.h"
-#include "timeval.h"
 #include "vfp/counter.h"
-#include "vfp/layer-flow.h"
-#include "vfp/layer.h"
-#include "vfp/packet-check.h"
-#include "vfp/port.h"
-#include "vfp/rule.h"
 #include "vfp/ufid.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_upcall);
