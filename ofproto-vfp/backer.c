@@ -15,25 +15,33 @@
  */
 
 /* The backer: one datapath instance per VFP datapath type, shared by every
- * VFP bridge of that type, and the forwarding snapshot its upcall handlers
- * read. */
+ * VFP bridge of that type, the list of those bridges, its UF table, and the
+ * forwarding snapshot its upcall handlers read.
+ *
+ * The backer is below the modules that work on it (the provider, upcall.c,
+ * revalidator.c, fragments.c): it calls none of them.  The provider starts
+ * and stops miss handling and reassembly with the first and last bridge,
+ * and revalidates after a forwarding change. */
 
 #include <config.h>
 
 #include <stdlib.h>
 
-#include "dpif.h"
 #include "dpif-netdev.h"
+#include "dpif.h"
 #include "hash.h"
 #include "ofproto-dpif.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
-#include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/uf.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(vfp_backer);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
 static struct hmap all_vfp_backers = HMAP_INITIALIZER(&all_vfp_backers);
 
@@ -119,26 +127,26 @@ vfp_backer_ref(const char *type)
     backer->dpif = dpif;
     backer->dp_version = dpif_get_dp_version(dpif);
     backer->refcount = 1;
+    ovs_list_init(&backer->bridges);
     hmap_init(&backer->odp_to_ofport);
     ovsrcu_set(&backer->fwd, vfp_fwd_create());
     vfp_uf_table_init(&backer->ufs);
     atomic_init(&backer->n_upcalls, 0);
     atomic_init(&backer->n_upcall_drops, 0);
-    backer->frags = vfp_frags_create(dpif_is_netdev(dpif));
     hmap_insert(&all_vfp_backers, &backer->node, hash_string(type, 0));
 
     /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
      * were computed under a policy we no longer know: start clean. */
     dpif_flow_flush(dpif);
 
-    vfp_upcall_start(backer);
     VLOG_INFO("%s: using datapath %s", type, dpif_name(dpif));
     return backer;
 }
 
 /* Drops a reference to 'backer'.  With the last one, the datapath is
  * deleted if 'del' (the bridges were deleted) and kept otherwise
- * (ovs-vswitchd is exiting: a kernel datapath keeps forwarding). */
+ * (ovs-vswitchd is exiting: a kernel datapath keeps forwarding).  Miss
+ * handling and reassembly must have stopped before the last one. */
 void
 vfp_backer_unref(struct vfp_backer *backer, bool del)
 {
@@ -146,8 +154,8 @@ vfp_backer_unref(struct vfp_backer *backer, bool del)
         return;
     }
 
-    vfp_upcall_stop(backer);
-    vfp_frags_destroy(backer->frags);
+    ovs_assert(!backer->handlers && !backer->frags);
+    ovs_assert(ovs_list_is_empty(&backer->bridges));
     hmap_remove(&all_vfp_backers, &backer->node);
     if (del) {
         dpif_delete(backer->dpif);
@@ -169,6 +177,31 @@ const struct vfp_fwd *
 vfp_backer_fwd(const struct vfp_backer *backer)
 {
     return ovsrcu_get(struct vfp_fwd *, &backer->fwd);
+}
+
+/* Records in 'backer''s UF table the UF that 'info' describes, made by a
+ * packet that entered on 'port', with datapath flow id 'ufid' on PMD
+ * 'pmd_id'.  Returns 0 if it is recorded, EEXIST if the table has it
+ * already (another thread installs it), ENOSPC if the table holds
+ * ofproto_flow_limit UFs (counted as an upcall drop unless 'simulated'). */
+int
+vfp_backer_add_uf(struct vfp_backer *backer, const ovs_u128 *ufid,
+                  unsigned pmd_id, const struct vfp_fwd_port *port,
+                  const struct vfp_uf_info *info, bool simulated)
+{
+    if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
+        VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
+                     "new connections without installing them",
+                     backer->type, ofproto_flow_limit);
+        if (!simulated) {
+            atomic_count_inc64(&backer->n_upcall_drops);
+        }
+        return ENOSPC;
+    } else if (!vfp_uf_insert(&backer->ufs, ufid, pmd_id, port->odp_port,
+                              port->bridge->generation, info)) {
+        return EEXIST;
+    }
+    return 0;
 }
 
 struct vfp_ofport *
@@ -206,14 +239,12 @@ build_fwd(const struct vfp_backer *backer)
 
     fwd->userspace = dpif_is_netdev(backer->dpif);
 
-    HMAP_FOR_EACH (ofproto, all_node, ofproto_vfp_all()) {
-        if (ofproto->backer == backer) {
-            struct vfp_fwd_bridge *bridge = vfp_fwd_add_bridge(
-                fwd, ofproto->up.name, ofproto->generation);
+    LIST_FOR_EACH (ofproto, backer_node, &backer->bridges) {
+        struct vfp_fwd_bridge *bridge = vfp_fwd_add_bridge(
+            fwd, ofproto->up.name, ofproto->generation);
 
-            bridge->tnl_ip = ofproto->tnl.ip;
-            bridge->tnl_mac = ofproto->tnl.mac;
-        }
+        bridge->tnl_ip = ofproto->tnl.ip;
+        bridge->tnl_mac = ofproto->tnl.mac;
     }
 
     /* Sorted, so that floods go out in a stable order. */
@@ -240,11 +271,13 @@ build_fwd(const struct vfp_backer *backer)
     return fwd;
 }
 
-/* Makes a forwarding change on 'backer' take effect: publishes a new
- * snapshot, waits until no upcall handler can still use the old one, and
- * removes the UFs it produced.  When this returns, no packet is forwarded
- * by the old configuration.  The caller has bumped the generation of each
- * bridge whose forwarding changed: UFs of other bridges stay. */
+/* Makes a forwarding change on 'backer' take effect in the slow path:
+ * publishes a new snapshot and waits until no upcall handler can still use
+ * the old one.  The caller has bumped the generation of each bridge whose
+ * forwarding changed, and then revalidates (vfp_revalidate()), which
+ * removes the UFs the old snapshot produced (they have an old generation):
+ * after both, no packet is forwarded by the old configuration.  UFs of
+ * other bridges stay. */
 void
 vfp_backer_fwd_changed(struct vfp_backer *backer)
 {
@@ -256,5 +289,4 @@ vfp_backer_fwd_changed(struct vfp_backer *backer)
      * generation, and the revalidator removes it from the datapath. */
     ovsrcu_synchronize();
     vfp_fwd_destroy(old);
-    vfp_revalidate(backer);
 }

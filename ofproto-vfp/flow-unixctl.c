@@ -30,6 +30,8 @@
 
 #include "flow.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/unixctl-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovs-rcu.h"
@@ -103,6 +105,7 @@ compare_flows(const void *a_, const void *b_)
 static struct json *
 layer_flows_json(struct vfp_port *vfp_port, const struct vfp_layer *layer,
                  long long int now)
+    OVS_EXCLUDED(vfp_port->conns.mutex)
 {
     struct json **flows = NULL;
     size_t n = 0, allocated = 0;

@@ -39,8 +39,10 @@
 #include "hash.h"
 #include "netlink.h"
 #include "odp-util.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
-#include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/uf.h"
+#include "ofproto-vfp/xlate.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "openvswitch/ofpbuf.h"
@@ -107,7 +109,8 @@ struct frag_out {
 
 struct vfp_frags {
     bool userspace;
-    struct ovs_mutex mutex;
+    struct ovs_mutex mutex;             /* Guards the OVS_GUARDED members:
+                                         * handlers and the main thread. */
     struct hmap datagrams OVS_GUARDED;
     struct ovs_list by_age OVS_GUARDED;
     size_t n_held OVS_GUARDED;          /* Fragments held. */
@@ -175,6 +178,7 @@ datagram_drop(struct vfp_frags *frags, struct datagram *d, uint64_t *counter)
 
 void
 vfp_frags_destroy(struct vfp_frags *frags)
+    OVS_EXCLUDED(frags->mutex)
 {
     if (!frags) {
         return;
@@ -459,6 +463,7 @@ frag_out_send(struct vfp_backer *backer, struct frag_out *o)
 static void
 send_packet(struct vfp_backer *backer, struct dp_packet *packet,
             struct ofpbuf *actions, bool later)
+    OVS_EXCLUDED(backer->frags->mutex)
 {
     struct vfp_frags *frags = backer->frags;
     struct frag_out *o = xmalloc(sizeof *o);
@@ -486,6 +491,7 @@ send_packet(struct vfp_backer *backer, struct dp_packet *packet,
  * sends its fragments as the verdict says.  Frees 'd'. */
 static void
 datagram_complete(struct vfp_backer *backer, struct datagram *d)
+    OVS_EXCLUDED(backer->frags->mutex)
 {
     struct vfp_frags *frags = backer->frags;
 
@@ -518,8 +524,8 @@ datagram_complete(struct vfp_backer *backer, struct datagram *d)
     uint64_t stub[512 / 8];
     struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
     struct vfp_uf_info info;
-    vfp_upcall_compile(fwd, port, &flow, whole, false, &actions, &info,
-                       NULL);
+    vfp_xlate_compile(fwd, port, &flow, whole, false, &actions, &info, NULL,
+                      NULL);
 
     /* The counters count the fragments, as they would the packets of an
      * unfragmented datagram. */
@@ -581,6 +587,7 @@ out:
 void
 vfp_frags_receive(struct vfp_backer *backer, const struct dp_packet *packet,
                   const struct flow *flow)
+    OVS_EXCLUDED(backer->frags->mutex)
 {
     struct vfp_frags *frags = backer->frags;
     struct datagram_key key;
@@ -713,6 +720,7 @@ out:
  * datapath, sends the fragments of finished ones. */
 void
 vfp_frags_run(struct vfp_backer *backer)
+    OVS_EXCLUDED(backer->frags->mutex)
 {
     struct vfp_frags *frags = backer->frags;
     struct ovs_list out;
@@ -732,6 +740,7 @@ vfp_frags_run(struct vfp_backer *backer)
 
 void
 vfp_frags_wait(struct vfp_backer *backer)
+    OVS_EXCLUDED(backer->frags->mutex)
 {
     struct vfp_frags *frags = backer->frags;
 
@@ -748,6 +757,7 @@ vfp_frags_wait(struct vfp_backer *backer)
 /* Returns the fragment counters, as a JSON object. */
 struct json *
 vfp_frags_to_json(struct vfp_frags *frags)
+    OVS_EXCLUDED(frags->mutex)
 {
     struct json *json = json_object_create();
 

@@ -27,7 +27,7 @@
  * datapath's point of view.  When all fragments of a datagram are in, and
  * the datagram is sane (no overlap, the first fragment holds the whole L4
  * header, at most 65535 bytes), the reassembled datagram is compiled as one
- * packet by vfp_upcall_compile() (it creates the connection and the layer
+ * packet by vfp_xlate_compile() (it creates the connection and the layer
  * flows, and counts), and the actions it gets are applied to every fragment
  * (L4 rewrites to the first only), which is then sent on by the datapath.
  * A fragment is never delivered unless its whole datagram was allowed.

@@ -20,14 +20,19 @@
 #include "ofproto-vfp/ofproto-vfp.h"
 
 #include "dp-packet.h"
+#include "dpif-netdev.h"
 #include "dpif.h"
 #include "hash.h"
-#include "netdev.h"
 #include "netdev-vport.h"
+#include "netdev.h"
 #include "netlink.h"
 #include "odp-util.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/fragments.h"
+#include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/uf.h"
+#include "ofproto-vfp/upcall.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
@@ -189,6 +194,34 @@ parse_tnl_cfg(const struct ofproto_vfp *ofproto, const struct smap *cfg,
 
 static void fwd_changed(struct ofproto_vfp *, const char *why);
 
+/* Returns the backer of VFP type 'type' for a new bridge, or NULL.  The
+ * first bridge of a type opens the backer's datapath; this starts its
+ * reassembly and miss handling, which work on the backer from above. */
+static struct vfp_backer *
+backer_ref(const char *type)
+{
+    struct vfp_backer *backer = vfp_backer_ref(type);
+
+    if (backer && backer->refcount == 1) {
+        backer->frags = vfp_frags_create(dpif_is_netdev(backer->dpif));
+        vfp_upcall_start(backer);
+    }
+    return backer;
+}
+
+/* Drops a bridge's reference to 'backer' (see vfp_backer_unref()), first
+ * stopping miss handling and reassembly with the last bridge. */
+static void
+backer_unref(struct vfp_backer *backer, bool del)
+{
+    if (backer->refcount == 1) {
+        vfp_upcall_stop(backer);
+        vfp_frags_destroy(backer->frags);
+        backer->frags = NULL;
+    }
+    vfp_backer_unref(backer, del);
+}
+
 /* Brings 'ofproto''s tunnel endpoint up to date, with a log line when it
  * changes. */
 static void
@@ -227,15 +260,17 @@ fwd_changed(struct ofproto_vfp *ofproto, const char *why)
     VLOG_DBG("%s: forwarding generation %"PRIu64": %s", ofproto->up.name,
              ofproto->generation, why);
     vfp_backer_fwd_changed(ofproto->backer);
+    vfp_revalidate(ofproto->backer);
 }
 
 /* Factory functions. */
 
+/* The "vfp/" unixctl commands are registered by vswitchd/vfp-register.c,
+ * above the files that implement them (unixctl-util.h). */
 static void
 init(const struct shash *iface_hints OVS_UNUSED)
 {
     vfp_backer_reserve_datapaths();
-    vfp_unixctl_init();
 }
 
 static void
@@ -341,10 +376,11 @@ construct(struct ofproto *ofproto_)
 {
     struct ofproto_vfp *ofproto = ofproto_vfp_cast(ofproto_);
 
-    ofproto->backer = vfp_backer_ref(ofproto->up.type);
+    ofproto->backer = backer_ref(ofproto->up.type);
     if (!ofproto->backer) {
         return ENODEV;
     }
+    ovs_list_push_back(&ofproto->backer->bridges, &ofproto->backer_node);
     shash_init(&ofproto->ports);
     ofproto->timeouts = (struct vfp_conn_timeouts) VFP_CONN_TIMEOUTS_DEFAULT;
     hmap_insert(&all_ofproto_vfps, &ofproto->all_node,
@@ -373,11 +409,13 @@ destruct(struct ofproto *ofproto_, bool del)
     ofproto_group_delete_all(ofproto_);
 
     hmap_remove(&all_ofproto_vfps, &ofproto->all_node);
+    ovs_list_remove(&ofproto->backer_node);
     vfp_backer_fwd_changed(ofproto->backer);
+    vfp_revalidate(ofproto->backer);
     shash_destroy_free_data(&ofproto->ports);
     free(ofproto->tnl_ip_cfg);
     free(ofproto->tnl_mac_cfg);
-    vfp_backer_unref(ofproto->backer, del);
+    backer_unref(ofproto->backer, del);
 }
 
 static int
@@ -534,15 +572,18 @@ port_reconfigured(struct ofport *port_ OVS_UNUSED,
 /* VFP's other_config keys (vfp-ctl(8), "CONFIGURATION").  An invalid value
  * takes the documented default, never a wider one, and is logged once per
  * object, key and value: not again on every reconfiguration. */
+static struct ovs_mutex warned_mutex = OVS_MUTEX_INITIALIZER;
+static struct sset warned OVS_GUARDED_BY(warned_mutex)
+    = SSET_INITIALIZER(&warned);
+
 static bool
 config_warn_once(const char *object, const char *key, const char *value)
+    OVS_EXCLUDED(warned_mutex)
 {
-    static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
-    static struct sset warned = SSET_INITIALIZER(&warned);
     char *id = xasprintf("%s %s=%s", object, key, value);
     bool warn;
 
-    ovs_mutex_lock(&mutex);
+    ovs_mutex_lock(&warned_mutex);
     if (sset_contains(&warned, id)) {
         warn = false;
     } else if (sset_count(&warned) < 4096) {
@@ -552,7 +593,7 @@ config_warn_once(const char *object, const char *key, const char *value)
         /* Bounded: past this many, warnings are only rate-limited. */
         warn = !VLOG_DROP_WARN(&rl);
     }
-    ovs_mutex_unlock(&mutex);
+    ovs_mutex_unlock(&warned_mutex);
     free(id);
     return warn;
 }
@@ -932,14 +973,17 @@ port_has_layers(const struct vfp_ofport *port)
     return port && vfp_port_layers(port->vfp_port)->n;
 }
 
-/* Packet-out: translates OpenFlow output actions to datapath outputs on the
- * bridge.  No path into (or out of) a VM bypasses its layers: NORMAL and
- * TABLE take the pipeline of a packet received on the packet-out's in_port
+/* Packet-out: the provider hook that turns a packet-out's OpenFlow actions
+ * into datapath actions.  It is not a second translator: VFP's pipeline is
+ * the translator's (xlate.h), which NORMAL and TABLE take as a packet
+ * received on the packet-out's in_port, through vfp_upcall_packet_out()
  * (its outbound layers, forwarding, each destination's inbound layers,
- * with their side effects: it is a real packet), and need an in_port that
- * is a VFP port; an output to a port, FLOOD, ALL and IN_PORT, which name
- * their ports themselves, are refused if the in_port or a port they name
- * has layers. */
+ * with their side effects: it is a real packet), and they need an in_port
+ * that is a VFP port.  What is left here is only what OpenFlow's output
+ * actions mean and VFP has no notion of: an output to a port, FLOOD, ALL
+ * and IN_PORT name their ports themselves and become plain datapath
+ * outputs, refused if the in_port or a port they name has layers, so that
+ * no path into (or out of) a VM bypasses its layers. */
 static enum ofperr
 packet_xlate(struct ofproto *ofproto_, struct ofproto_packet_out *opo)
 {

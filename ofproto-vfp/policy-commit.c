@@ -17,7 +17,9 @@
 #include <config.h>
 #include "ofproto-vfp/policy-commit.h"
 
+#include "netdev.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
 #include "vfp/group.h"

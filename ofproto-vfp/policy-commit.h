@@ -33,6 +33,7 @@ struct vfp_layer;
 struct vfp_ofport;
 struct vfp_rule;
 
+void vfp_policy_commit(struct vfp_ofport *);
 void vfp_policy_changed(struct vfp_ofport *, struct vfp_layer *dead_layer,
                         struct vfp_group *dead_group,
                         struct vfp_rule *dead_rule);

@@ -27,9 +27,17 @@
 
 #include <string.h>
 
+#include "netdev.h"
 #include "ofproto-vfp/ofproto-vfp.h"
 #include "ofproto-vfp/policy-commit.h"
+#include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/unixctl-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
 #include "smap.h"
+#include "svec.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vfp/group.h"

@@ -30,6 +30,8 @@
 #include <string.h>
 
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/policy-commit.h"
+#include "ofproto-vfp/unixctl-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "ovs-rcu.h"

@@ -26,15 +26,18 @@
  *   - removes it if no UF records it (left by an earlier run).
  * UFs whose datapath flow disappeared (e.g. with its port) are forgotten.
  *
- * vfp_backer_fwd_changed() also runs a pass right after a forwarding
- * change, so that stale UFs are gone before the change is reported as
+ * The provider also runs a pass right after vfp_backer_fwd_changed(), so
+ * that stale UFs are gone before a forwarding change is reported as
  * applied. */
 
 #include <config.h>
 
 #include "dpif.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/uf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "timeval.h"

@@ -22,9 +22,9 @@
  * datapath flow that the packet would hit now, if any, so that a test can
  * check that the datapath does what trace says.
  *
- * It runs the very code that handles datapath misses,
- * vfp_upcall_compile(), with a 'struct vfp_trace' that records each step
- * as JSON; vfp-ctl renders it. */
+ * It runs the very code that handles datapath misses, the translator
+ * (xlate.h), with hooks that record each step in a 'struct vfp_trace' as
+ * JSON; vfp-ctl renders it. */
 
 #include <config.h>
 
@@ -35,19 +35,22 @@
 #include "flow.h"
 #include "netdev.h"
 #include "odp-util.h"
-#include "packets.h"
+#include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/trace.h"
 #include "ofproto-vfp/uf.h"
+#include "ofproto-vfp/unixctl-util.h"
+#include "ofproto-vfp/xlate.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/meta-flow.h"
-#include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofpbuf.h"
 #include "packets.h"
-#include "unixctl.h"
 #include "timeval.h"
+#include "unixctl.h"
 #include "util.h"
 #include "vfp/layer-flow.h"
 #include "vfp/layer.h"
@@ -91,9 +94,11 @@ ht_json(const struct vfp_ht *ht)
     return json_string_create_nocopy(ds_steal_cstr(&s));
 }
 
-void
-vfp_trace_stage(struct vfp_trace *trace, odp_port_t port, enum vfp_dir dir)
+static void
+trace_stage(void *trace_, odp_port_t port, enum vfp_dir dir)
 {
+    struct vfp_trace *trace = trace_;
+
     if (trace) {
         trace->stage = json_object_create();
         trace->layers = json_array_create_empty();
@@ -105,9 +110,9 @@ vfp_trace_stage(struct vfp_trace *trace, odp_port_t port, enum vfp_dir dir)
     }
 }
 
-void
-vfp_trace_layer(const struct vfp_layer_result *result,
-                const struct flow *after, void *trace_)
+static void
+trace_layer(const struct vfp_layer_result *result, const struct flow *after,
+            void *trace_)
 {
     struct vfp_trace *trace = trace_;
     struct json *json = json_object_create();
@@ -138,10 +143,11 @@ vfp_trace_layer(const struct vfp_layer_result *result,
     json_array_add(trace->layers, json);
 }
 
-void
-vfp_trace_stage_done(struct vfp_trace *trace, const struct vfp_ht *composite,
-                     bool pass)
+static void
+trace_stage_done(void *trace_, const struct vfp_ht *composite, bool pass)
 {
+    struct vfp_trace *trace = trace_;
+
     if (trace) {
         json_object_put(trace->stage, "composite", ht_json(composite));
         json_object_put_string(trace->stage, "result",
@@ -151,9 +157,11 @@ vfp_trace_stage_done(struct vfp_trace *trace, const struct vfp_ht *composite,
 
 /* The current stage's port dropped the packet for its malformed headers,
  * without running its layers. */
-void
-vfp_trace_malformed(struct vfp_trace *trace, const char *reason)
+static void
+trace_malformed(void *trace_, const char *reason)
 {
+    struct vfp_trace *trace = trace_;
+
     if (trace) {
         json_object_put_string(trace->stage, "malformed", reason);
         json_object_put_string(trace->stage, "composite", "drop");
@@ -161,9 +169,11 @@ vfp_trace_malformed(struct vfp_trace *trace, const char *reason)
     }
 }
 
-void
-vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
+static void
+trace_forward(void *trace_, const odp_port_t *outs, size_t n)
 {
+    struct vfp_trace *trace = trace_;
+
     if (trace) {
         trace->forward = json_array_create_empty();
         for (size_t i = 0; i < n; i++) {
@@ -173,14 +183,26 @@ vfp_trace_forward(struct vfp_trace *trace, const odp_port_t *outs, size_t n)
     }
 }
 
-void
-vfp_trace_tunnel(struct vfp_trace *trace, const char *what)
+static void
+trace_tunnel(void *trace_, const char *what)
 {
+    struct vfp_trace *trace = trace_;
+
     if (trace) {
         json_destroy(trace->tunnel);
         trace->tunnel = json_string_create(what);
     }
 }
+
+/* The translator's reports, into a 'struct vfp_trace'. */
+static const struct vfp_xlate_hooks trace_hooks = {
+    .stage = trace_stage,
+    .layer = trace_layer,
+    .stage_done = trace_stage_done,
+    .malformed = trace_malformed,
+    .forward = trace_forward,
+    .tunnel = trace_tunnel,
+};
 
 /* Re-simulates the UF of a packet with headers 'flow' (in_port set) and
  * returns, as a JSON array, the composite HT of each port it goes through
@@ -204,8 +226,8 @@ vfp_trace_composites(const struct vfp_backer *backer, const struct flow *flow)
     struct ofpbuf odp_actions;
 
     ofpbuf_init(&odp_actions, 64);
-    vfp_upcall_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
-                       &trace);
+    vfp_xlate_compile(fwd, in, flow, NULL, false, &odp_actions, &info,
+                      &trace_hooks, &trace);
     vfp_uf_info_destroy(&info);
     ofpbuf_uninit(&odp_actions);
     json_destroy(trace.forward);
@@ -302,43 +324,18 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
     struct ofpbuf odp_actions;
     ofpbuf_init(&odp_actions, 64);
 
-    enum vfp_malformed malformed;
     *per_packet = false;
     if (out) {
         struct vfp_uf_info info;
 
-        vfp_upcall_compile(fwd, fport, flow, packet, false, &odp_actions,
-                           &info, &trace);
-        *per_packet = vfp_upcall_per_packet(&info, flow);
+        vfp_xlate_compile(fwd, fport, flow, packet, false, &odp_actions,
+                          &info, &trace_hooks, &trace);
+        *per_packet = vfp_xlate_per_packet(&info, flow);
         vfp_uf_info_destroy(&info);
-    } else if (packet && vfp_port_layers(fport->vfp_port)->n
-               && (malformed = vfp_packet_check(dp_packet_data(packet),
-                                                dp_packet_size(packet)))) {
-        /* As a destination port with layers drops it in the slow path. */
-        vfp_trace_stage(&trace, fport->odp_port, VFP_DIR_IN);
-        vfp_trace_malformed(&trace, vfp_malformed_name(malformed));
     } else {
         /* Toward the VM: the port's inbound layers only. */
-        struct flow in_flow = *flow;
-        struct vfp_proc proc;
-        struct vfp_ht ht;
-
-        vfp_proc_init(&proc, false, time_msec());
-        vfp_trace_stage(&trace, fport->odp_port, VFP_DIR_IN);
-        bool pass = vfp_port_process(fport->vfp_port, VFP_DIR_IN, &in_flow,
-                                     &ht, vfp_trace_layer, &trace, &proc);
-        vfp_proc_destroy(&proc);
-        vfp_trace_stage_done(&trace, &ht, pass);
-        if (pass) {
-            struct flow base = *flow;
-            struct flow_wildcards writable;
-
-            memset(&writable.masks, 0xff, sizeof writable.masks);
-            commit_odp_actions(&in_flow, &base, &odp_actions, &writable,
-                               true, false, false, NULL);
-            nl_msg_put_odp_port(&odp_actions, OVS_ACTION_ATTR_OUTPUT,
-                                fport->odp_port);
-        }
+        vfp_xlate_inbound(fport, flow, packet, &odp_actions, &trace_hooks,
+                          &trace);
     }
 
     struct json *json = json_object_create();

@@ -23,8 +23,19 @@
 #include <config.h>
 
 #include "ofproto-vfp/ofproto-vfp.h"
+#include "ofproto-vfp/trace.h"
+#include "ofproto-vfp/unixctl-util.h"
 #include "util.h"
 
+/* Also registers the "vfp/" unixctl commands (unixctl-util.h): from here,
+ * above every file of ofproto-vfp/, so that none of them calls up into
+ * another to register.  unixctl_command_register() only records the
+ * command; the server that answers them starts later, in main(). */
 OVS_CONSTRUCTOR(vfp_register) {
     ofproto_class_register(&ofproto_vfp_class);
+    vfp_unixctl_init();
+    vfp_policy_unixctl_init();
+    vfp_resource_unixctl_init();
+    vfp_flow_unixctl_init();
+    vfp_trace_unixctl_init();
 }
