@@ -626,14 +626,14 @@ pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
                                   key.size, mask.data, mask.size,
                                   actions.data, actions.size, &ufid,
                                   pmd_id, NULL);
+        struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
         if (error) {
-            struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
-
             VLOG_DBG_RL(&rl, "%s: cannot install the pair of a UF (%s)",
                         backer->type, ovs_strerror(error));
-            if (uf) {
-                vfp_uf_remove(&backer->ufs, uf);
-            }
+        }
+        if (uf) {
+            /* Refused, even with EEXIST (a flow no UF records), it goes. */
+            vfp_uf_installed(&backer->ufs, uf, !error);
         }
         ofpbuf_uninit(&key);
         ofpbuf_uninit(&mask);
@@ -793,6 +793,15 @@ handle_one_upcall(struct vfp_handler *h)
         opsp[i] = &ops[i];
     }
     dpif_operate(backer->dpif, opsp, n_ops, DPIF_OFFLOAD_AUTO);
+    if (!error) {
+        struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &dupcall.ufid,
+                                        PMD_ID_NULL);
+        if (uf) {
+            /* EEXIST: another handler put it first. */
+            vfp_uf_installed(&backer->ufs, uf, (!ops[0].error
+                                                || ops[0].error == EEXIST));
+        }
+    }
 
     ofpbuf_uninit(&odp_actions);
     ofpbuf_uninit(&mask);
