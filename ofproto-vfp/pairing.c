@@ -134,14 +134,15 @@ vfp_pair_uf(struct vfp_backer *backer, const struct vfp_fwd *fwd,
                                   key.size, mask.data, mask.size,
                                   actions.data, actions.size, &ufid,
                                   pmd_id, NULL);
-        if (error) {
-            struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
+        struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &ufid, pmd_id);
 
+        if (error) {
             VLOG_DBG_RL(&rl, "%s: cannot install the pair of a UF (%s)",
                         backer->type, ovs_strerror(error));
-            if (uf) {
-                vfp_uf_remove(&backer->ufs, uf);
-            }
+        }
+        if (uf) {
+            /* Refused, even with EEXIST (a flow no UF records), it goes. */
+            vfp_uf_installed(&backer->ufs, uf, !error);
         }
         ofpbuf_uninit(&key);
         ofpbuf_uninit(&mask);

@@ -38,7 +38,8 @@ vfp_policy_commit(struct vfp_ofport *port)
 {
     vfp_port_changed(port->vfp_port);
     ovsrcu_synchronize();
-    vfp_revalidate(ofproto_vfp_cast(port->up.ofproto)->backer);
+    vfp_revalidate_port(ofproto_vfp_cast(port->up.ofproto)->backer,
+                        port->odp_port);
 }
 
 /* Makes a change to 'port''s policy take effect, then destroys what the

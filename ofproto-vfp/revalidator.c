@@ -24,14 +24,19 @@
  *   - removes it if its bridge's forwarding changed since it was made (its
  *     generation is old), or its input port is gone;
  *   - removes it if no UF records it (left by an earlier run).
- * UFs whose datapath flow disappeared (e.g. with its port) are forgotten.
+ * UFs whose datapath flow disappeared (e.g. with its port) are forgotten,
+ * once the dump was sure to see them (their install is not in flight: see
+ * the lifetime of a UF in uf.h).
  *
  * The provider also runs a pass right after vfp_backer_fwd_changed(), so
  * that stale UFs are gone before a forwarding change is reported as
- * applied. */
+ * applied.  A change to one port's policy needs no dump:
+ * vfp_revalidate_port() checks that port's UFs alone, from the UF table's
+ * per-port index. */
 
 #include <config.h>
 
+#include "coverage.h"
 #include "dpif.h"
 #include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
@@ -47,17 +52,14 @@
 
 VLOG_DEFINE_THIS_MODULE(vfp_revalidator);
 
+COVERAGE_DEFINE(vfp_reval_dump);        /* Passes that dumped the datapath. */
+COVERAGE_DEFINE(vfp_reval_port);        /* Passes over one port's UFs. */
+COVERAGE_DEFINE(vfp_reval_port_uf);     /* UFs those passes checked. */
+
 /* Upper bound on the time between two passes, in ms. */
 #define VFP_REVALIDATE_INTERVAL 500
 
 #define FLOW_BATCH 64
-
-/* A UF is recorded before its datapath flow is put: by dpif-netdev after
- * the upcall callback returns, by a kernel handler after translating.  A UF
- * missing from a dump is forgotten only once it is older than this, in
- * ms, or one still being installed would be forgotten and its flow, found
- * by the next dump with no UF, deleted. */
-#define VFP_UF_INSTALL_GRACE 1000
 
 /* Feeds what the datapath saw of 'uf' since the last pass to its
  * connections, and expires those that are over. */
@@ -153,17 +155,20 @@ uf_credit(struct vfp_uf *uf, const struct dpif_flow_stats *stats)
 }
 
 /* Removes 'uf' from the datapath and the UF table, crediting its last
- * statistics. */
+ * statistics, unless another thread already evicts it. */
 static void
 uf_delete(struct vfp_backer *backer, struct vfp_uf *uf)
 {
     struct dpif_flow_stats stats;
 
+    if (!vfp_uf_evict_begin(&backer->ufs, uf)) {
+        return;
+    }
     if (!dpif_flow_del(backer->dpif, NULL, 0, &uf->ufid, uf->pmd_id,
                        &stats)) {
         uf_credit(uf, &stats);
     }
-    vfp_uf_remove(&backer->ufs, uf);
+    vfp_uf_evict_end(&backer->ufs, uf);
 }
 
 /* Expires the connections of 'backer''s ports that no UF kept alive. */
@@ -183,6 +188,10 @@ vfp_revalidate(struct vfp_backer *backer)
     const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
     long long int start = time_msec();
     uint64_t seq = ++backer->dump_seq;
+    /* UFs below this install epoch were put before the dump starts. */
+    uint64_t installed = vfp_uf_table_next_epoch(&backer->ufs);
+
+    COVERAGE_INC(vfp_reval_dump);
 
     struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, true,
                                                         NULL);
@@ -192,7 +201,8 @@ vfp_revalidate(struct vfp_backer *backer)
 
     while ((n = dpif_flow_dump_next(thread, flows, FLOW_BATCH)) > 0) {
         struct dpif_op ops[FLOW_BATCH], *opsp[FLOW_BATCH];
-        struct vfp_uf *dead[FLOW_BATCH];
+        struct vfp_uf *ufs[FLOW_BATCH], *dead[FLOW_BATCH];
+        bool keep[FLOW_BATCH];
         size_t n_ops = 0;
 
         for (int i = 0; i < n; i++) {
@@ -200,17 +210,51 @@ vfp_revalidate(struct vfp_backer *backer)
             struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &f->ufid,
                                             f->pmd_id);
 
+            ufs[i] = uf;
+            keep[i] = false;
             if (uf) {
                 bool active = uf_credit(uf, &f->stats);
 
                 uf_update_conns(uf, &f->stats, active, start);
                 uf->stats = f->stats;
                 uf->dump_seq = seq;
-                if (uf_is_current(uf, fwd, &f->stats, start)) {
-                    continue;
-                }
+                keep[i] = uf_is_current(uf, fwd, &f->stats, start);
             }
+        }
 
+        /* The dump saw them: they are installed.  Of those no longer
+         * current, evict those no other thread already evicts (its flow
+         * is deleted all the same: it is in the datapath). */
+        ovs_mutex_lock(&backer->ufs.mutex);
+        for (int i = 0; i < n; i++) {
+            struct vfp_uf *uf = ufs[i];
+            enum vfp_uf_state state;
+
+            if (!uf) {
+                continue;
+            }
+            state = vfp_uf_get_state(&backer->ufs, uf);
+            if (state == VFP_UF_VISIBLE) {
+                vfp_uf_set_state(&backer->ufs, uf, VFP_UF_OPERATIONAL);
+                state = VFP_UF_OPERATIONAL;
+            }
+            if (keep[i]) {
+                continue;
+            }
+            if (state == VFP_UF_OPERATIONAL) {
+                vfp_uf_set_state(&backer->ufs, uf, VFP_UF_EVICTING);
+            } else {
+                ufs[i] = NULL;
+            }
+        }
+        ovs_mutex_unlock(&backer->ufs.mutex);
+
+        for (int i = 0; i < n; i++) {
+            const struct dpif_flow *f = &flows[i];
+
+            if (keep[i]) {
+                continue;
+            }
             ops[n_ops].type = DPIF_OP_FLOW_DEL;
             ops[n_ops].flow_del = (struct dpif_flow_del) {
                 .key = f->key,
@@ -220,14 +264,14 @@ vfp_revalidate(struct vfp_backer *backer)
                 .terse = true,
             };
             opsp[n_ops] = &ops[n_ops];
-            dead[n_ops] = uf;
+            dead[n_ops] = ufs[i];
             n_ops++;
         }
 
         dpif_operate(backer->dpif, opsp, n_ops, DPIF_OFFLOAD_AUTO);
         for (size_t i = 0; i < n_ops; i++) {
             if (dead[i]) {
-                vfp_uf_remove(&backer->ufs, dead[i]);
+                vfp_uf_evict_end(&backer->ufs, dead[i]);
             }
         }
     }
@@ -240,8 +284,11 @@ vfp_revalidate(struct vfp_backer *backer)
                      backer->type, ovs_strerror(error));
     }
 
-    /* Forget UFs the datapath no longer has.  A UF made after the dump
-     * started, or shortly before, may legitimately be missing from it.
+    /* Forget UFs the datapath no longer has.  A UF missing from a complete
+     * dump is gone if its put was done before the dump started (its
+     * install epoch is below 'installed'); a younger one may be missing
+     * only because its put is still in flight.
+     *
      * A stale one goes at once (its datapath flow failed to install, e.g.
      * with its port being deleted): the change that made it stale waited
      * for a grace period, so no handler is still installing it, and it
@@ -252,8 +299,8 @@ vfp_revalidate(struct vfp_backer *backer)
     VFP_UF_FOR_EACH (uf, &backer->ufs) {
         if (uf->dump_seq != seq
             && (uf_is_stale(uf, fwd)
-                || (!error && uf->created < start - VFP_UF_INSTALL_GRACE))) {
-            vfp_uf_remove(&backer->ufs, uf);
+                || (!error && uf->epoch < installed))) {
+            vfp_uf_forget(&backer->ufs, uf);
         }
     }
 
@@ -268,6 +315,29 @@ vfp_revalidate(struct vfp_backer *backer)
     }
     backer->next_revalidation = time_msec() + MIN(VFP_REVALIDATE_INTERVAL,
                                                   ofproto_max_idle);
+}
+
+/* Makes a change to the policy of the port with datapath number 'port'
+ * take effect, without dumping the datapath: deletes the UFs through the
+ * port that the change made stale (or whose connections it ended), found
+ * in the UF table's per-port index.  Costs the port's UFs, not the
+ * datapath's.  The caller waited for a grace period after the change, so
+ * no handler still installs a UF made under the old policy. */
+void
+vfp_revalidate_port(struct vfp_backer *backer, odp_port_t port)
+{
+    const struct vfp_fwd *fwd = vfp_backer_fwd(backer);
+    size_t n;
+    struct vfp_uf **ufs = vfp_uf_port_ufs(&backer->ufs, port, &n);
+
+    COVERAGE_INC(vfp_reval_port);
+    COVERAGE_ADD(vfp_reval_port_uf, n);
+    for (size_t i = 0; i < n; i++) {
+        if (uf_is_stale(ufs[i], fwd) || uf_conns_over(ufs[i])) {
+            uf_delete(backer, ufs[i]);
+        }
+    }
+    free(ufs);
 }
 
 void

@@ -24,6 +24,7 @@
 struct vfp_backer;
 
 void vfp_revalidate(struct vfp_backer *);
+void vfp_revalidate_port(struct vfp_backer *, odp_port_t);
 void vfp_revalidate_run(struct vfp_backer *);
 void vfp_revalidate_wait(const struct vfp_backer *);
 

@@ -308,6 +308,15 @@ handle_one_upcall(struct vfp_handler *h)
         opsp[i] = &ops[i];
     }
     dpif_operate(backer->dpif, opsp, n_ops, DPIF_OFFLOAD_AUTO);
+    if (!error) {
+        struct vfp_uf *uf = vfp_uf_find(&backer->ufs, &dupcall.ufid,
+                                        PMD_ID_NULL);
+        if (uf) {
+            /* EEXIST: another handler put it first. */
+            vfp_uf_installed(&backer->ufs, uf, (!ops[0].error
+                                                || ops[0].error == EEXIST));
+        }
+    }
 
     ofpbuf_uninit(&odp_actions);
     ofpbuf_uninit(&mask);

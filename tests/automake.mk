@@ -23,7 +23,8 @@ EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
 	tests/vfp-frag.py \
 	tests/vfp-fuzz.py \
 	tests/vfp-trace-check.py \
-	tests/check-asan.sh
+	tests/check-asan.sh \
+	tests/check-thread-safety.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our binaries first, then OVS's (ovsdb-server, ovs-vsctl, ovs-pcap, ...).
@@ -59,6 +60,14 @@ ASAN_TESTSUITEFLAGS = -j2 -k stress -k grammar -k simulation -k fragments \
 check-asan: all
 	$(SHELL) '$(srcdir)/tests/check-asan.sh' '$(abs_top_srcdir)' \
 	  '$(ASAN_BUILDDIR)' $(ASAN_TESTSUITEFLAGS)
+
+# "make check-thread-safety": clang -Wthread-safety -Werror over our code
+# (tests/check-thread-safety.sh), a compile-only pass that checks the lock
+# annotations gcc ignores.
+.PHONY: check-thread-safety
+check-thread-safety: all
+	$(SHELL) '$(srcdir)/tests/check-thread-safety.sh' '$(abs_top_srcdir)' \
+	  '$(OVS_SRCDIR)' $(OVS_CFLAGS)
 
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean

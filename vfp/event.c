@@ -21,71 +21,171 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmap.h"
+#include "hash.h"
+#include "ovs-atomic.h"
 #include "ovs-thread.h"
 #include "timeval.h"
 #include "util.h"
 
-static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
-static struct vfp_event ring[VFP_EVENT_RING] OVS_GUARDED_BY(mutex);
-static uint64_t last_seq OVS_GUARDED_BY(mutex);
+/* One port's events.  Rings are never freed: a port deleted and made again
+ * under the same name finds its old events, as a reader polling by number
+ * expects. */
+struct ring {
+    struct cmap_node node;      /* In 'rings', by hash of 'name'. */
+    char *name;
+    struct ovs_mutex mutex;
+    uint64_t n OVS_GUARDED;     /* Events ever written to 'events'. */
+    struct vfp_event events[VFP_EVENT_RING] OVS_GUARDED;
+};
+
+/* The rings, read without locking; 'rings_mutex' only serializes making a
+ * ring, once per port. */
+static struct ovs_mutex rings_mutex = OVS_MUTEX_INITIALIZER;
+static struct cmap rings = CMAP_INITIALIZER;
+
+/* Number of the last event raised, in any ring.  A writer takes its number
+ * with its ring's mutex held, until the event is written: a reader that
+ * read 'last_seq' and then takes the ring's mutex sees every event up to
+ * it. */
+static atomic_uint64_t last_seq = ATOMIC_VAR_INIT(0);
+
+static struct ring *
+ring_find(const char *port)
+{
+    struct ring *r;
+
+    CMAP_FOR_EACH_WITH_HASH (r, node, hash_string(port, 0), &rings) {
+        if (!strcmp(r->name, port)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static struct ring *
+ring_get(const char *port)
+    OVS_EXCLUDED(rings_mutex)
+{
+    struct ring *r = ring_find(port);
+
+    if (!r) {
+        ovs_mutex_lock(&rings_mutex);
+        r = ring_find(port);
+        if (!r) {
+            r = xzalloc(sizeof *r);
+            r->name = xstrdup(port);
+            ovs_mutex_init(&r->mutex);
+            cmap_insert(&rings, &r->node, hash_string(port, 0));
+        }
+        ovs_mutex_unlock(&rings_mutex);
+    }
+    return r;
+}
 
 static bool
-same_miss(const struct vfp_event *e, const char *port, const char *type,
-          const char *resource, const char *detail, long long int now)
+same_miss(const struct vfp_event *e, const char *type, const char *resource,
+          const char *detail, long long int now)
 {
     return (e->seq && now - e->mono < 1000
-            && !strcmp(e->port, port) && !strcmp(e->type, type)
-            && !strcmp(e->resource, resource) && !strcmp(e->detail, detail));
+            && !strncmp(e->type, type, sizeof e->type - 1)
+            && !strncmp(e->resource, resource, sizeof e->resource - 1)
+            && !strncmp(e->detail, detail, sizeof e->detail - 1));
 }
 
 void
 vfp_event_raise(const char *port, const char *type, const char *resource,
                 const char *detail)
 {
+    struct ring *r = ring_get(port);
     long long int now = time_msec();
 
-    ovs_mutex_lock(&mutex);
+    ovs_mutex_lock(&r->mutex);
     /* Repeats come in bursts (every packet of a connection that keeps
      * missing): look back a little. */
-    for (uint64_t i = 0; i < 16 && i < last_seq; i++) {
-        if (same_miss(&ring[(last_seq - i) % VFP_EVENT_RING], port, type,
+    for (uint64_t i = 0; i < 16 && i < r->n; i++) {
+        if (same_miss(&r->events[(r->n - 1 - i) % VFP_EVENT_RING], type,
                       resource, detail, now)) {
-            ovs_mutex_unlock(&mutex);
+            ovs_mutex_unlock(&r->mutex);
             return;
         }
     }
 
-    struct vfp_event *e = &ring[++last_seq % VFP_EVENT_RING];
-    free(e->port);
-    free(e->type);
-    free(e->resource);
-    free(e->detail);
-    *e = (struct vfp_event) {
-        .seq = last_seq,
-        .time = time_wall_msec(),
-        .mono = now,
-        .port = xstrdup(port),
-        .type = xstrdup(type),
-        .resource = xstrdup(resource),
-        .detail = xstrdup(detail),
-    };
-    ovs_mutex_unlock(&mutex);
+    struct vfp_event *e = &r->events[r->n++ % VFP_EVENT_RING];
+    uint64_t seq;
+
+    atomic_add(&last_seq, 1, &seq);
+    e->seq = seq + 1;
+    e->time = time_wall_msec();
+    e->mono = now;
+    e->port = r->name;
+    ovs_strlcpy(e->type, type, sizeof e->type);
+    ovs_strlcpy(e->resource, resource, sizeof e->resource);
+    ovs_strlcpy(e->detail, detail, sizeof e->detail);
+    ovs_mutex_unlock(&r->mutex);
+}
+
+struct events {
+    struct vfp_event *events;
+    size_t n, allocated;
+};
+
+/* Appends to 'out' the events of 'r' numbered in (after, last]. */
+static void
+ring_collect(struct ring *r, uint64_t after, uint64_t last,
+             struct events *out)
+    OVS_EXCLUDED(r->mutex)
+{
+    ovs_mutex_lock(&r->mutex);
+    uint64_t first = r->n > VFP_EVENT_RING ? r->n - VFP_EVENT_RING : 0;
+    for (uint64_t i = first; i < r->n; i++) {
+        const struct vfp_event *e = &r->events[i % VFP_EVENT_RING];
+
+        if (e->seq > after && e->seq <= last) {
+            if (out->n >= out->allocated) {
+                out->events = x2nrealloc(out->events, &out->allocated,
+                                         sizeof *out->events);
+            }
+            out->events[out->n++] = *e;
+        }
+    }
+    ovs_mutex_unlock(&r->mutex);
+}
+
+static int
+compare_seq(const void *a_, const void *b_)
+{
+    const struct vfp_event *a = a_, *b = b_;
+
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
 uint64_t
 vfp_event_read(uint64_t after, const char *port,
                void (*cb)(const struct vfp_event *, void *aux), void *aux)
 {
-    ovs_mutex_lock(&mutex);
-    uint64_t first = MAX(after + 1, last_seq >= VFP_EVENT_RING
-                                    ? last_seq - VFP_EVENT_RING + 1 : 1);
-    for (uint64_t seq = first; seq <= last_seq; seq++) {
-        const struct vfp_event *e = &ring[seq % VFP_EVENT_RING];
-        if (!port || !strcmp(port, e->port)) {
-            cb(e, aux);
+    struct events out = { NULL, 0, 0 };
+    uint64_t last;
+
+    atomic_read(&last_seq, &last);
+    if (port) {
+        struct ring *r = ring_find(port);
+        if (r) {
+            ring_collect(r, after, last, &out);
+        }
+    } else {
+        struct ring *r;
+
+        CMAP_FOR_EACH (r, node, &rings) {
+            ring_collect(r, after, last, &out);
         }
     }
-    uint64_t newest = last_seq;
-    ovs_mutex_unlock(&mutex);
-    return newest;
+    if (out.n) {
+        qsort(out.events, out.n, sizeof *out.events, compare_seq);
+    }
+    for (size_t i = 0; i < out.n; i++) {
+        cb(&out.events[i], aux);
+    }
+    free(out.events);
+    return last;
 }

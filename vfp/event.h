@@ -22,28 +22,38 @@
  * lookup in a resource missed (no mapping for an address, no free port in a
  * range).
  *
- * Events go into one process-wide ring of the last VFP_EVENT_RING events,
- * numbered from 1.  Clients poll for the events after the last number they
- * saw ("vfp-ctl monitor"), so a slow client loses the oldest events, never
- * blocks the datapath.  A miss repeated for the same resource and key
- * within a second is raised once.
+ * Each port has its own ring of its last VFP_EVENT_RING events, made on
+ * its first event.  Events are numbered from 1 across all ports, so that a
+ * reader of every port sees one sequence.  Clients poll for the events
+ * after the last number they saw ("vfp-ctl monitor"), so a slow client
+ * loses a port's oldest events, never blocks the datapath.  A miss repeated
+ * for the same resource and key within a second is raised once.
  *
- * Threads: any thread raises; readers take the same mutex. */
+ * Threads: any thread raises (upcall handlers, PMD threads): it takes its
+ * port's ring mutex only, and allocates nothing after the port's first
+ * event (the fields have fixed sizes; longer strings are cut).  Readers
+ * take each ring's mutex in turn. */
 
 #include <stdint.h>
 
+#include "vfp/rule.h"
+
 struct ds;
 
-#define VFP_EVENT_RING 4096
+#define VFP_EVENT_RING 1024         /* Per port. */
+#define VFP_EVENT_TYPE_LEN 31
+#define VFP_EVENT_DETAIL_LEN 127
 
 struct vfp_event {
     uint64_t seq;
     long long int time;         /* time_wall_msec(). */
     long long int mono;         /* time_msec(), for repeats. */
-    char *port;
-    char *type;                 /* "map-miss", "range-exhausted". */
-    char *resource;
-    char *detail;               /* E.g. the address that missed. */
+    const char *port;           /* The ring's, as long as the process. */
+    char type[VFP_EVENT_TYPE_LEN + 1];  /* "map-miss", "range-exhausted". */
+    char resource[VFP_MAX_NAME_LEN + 1];    /* No resource has a longer
+                                             * name. */
+    char detail[VFP_EVENT_DETAIL_LEN + 1];  /* E.g. the address that
+                                             * missed. */
 };
 
 void vfp_event_raise(const char *port, const char *type,

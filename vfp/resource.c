@@ -114,6 +114,7 @@ parse_ranges(const char *s, struct vfp_resource *res)
 char *
 vfp_resource_create(const char *name, const char *type, const char *ranges,
                     struct vfp_resource **resp)
+    OVS_NO_THREAD_SAFETY_ANALYSIS   /* 'res' is not published yet. */
 {
     struct vfp_resource *res = xzalloc(sizeof *res);
     char *error = NULL;
@@ -151,6 +152,7 @@ vfp_resource_create(const char *name, const char *type, const char *ranges,
 /* The caller waited for readers to finish. */
 void
 vfp_resource_destroy(struct vfp_resource *res)
+    OVS_NO_THREAD_SAFETY_ANALYSIS   /* No reader is left. */
 {
     if (res) {
         struct vfp_map_entry *e;
