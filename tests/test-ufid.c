@@ -115,9 +115,10 @@ test_ufid_exact(struct ovs_cmdl_context *ctx OVS_UNUSED)
         flow_wildcards_init_for_packet(&all, &flow);
 
         /* Wildcarded: exactly TTL, TOS, TCP flags and metadata. */
-        ovs_assert(!wc.masks.nw_ttl && !wc.masks.nw_tos && !wc.masks.tcp_flags);
+        ovs_assert(!wc.masks.nw_ttl && !wc.masks.nw_tos
+                   && !wc.masks.tcp_flags);
         ovs_assert(!wc.masks.skb_priority && !wc.masks.pkt_mark
-               && !wc.masks.ct_state);
+                   && !wc.masks.ct_state);
 
         /* Exact: the header fields. */
         ovs_assert(eth_addr_equals(wc.masks.dl_src, eth_addr_exact));
