@@ -23,6 +23,7 @@ EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
 	tests/vfp-frag.py \
 	tests/vfp-fuzz.py \
 	tests/vfp-trace-check.py \
+	tests/vfp-state.py \
 	tests/check-asan.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
