@@ -23,6 +23,7 @@ EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
 	tests/vfp-frag.py \
 	tests/vfp-fuzz.py \
 	tests/vfp-trace-check.py \
+	tests/vfp-state.py \
 	tests/check-asan.sh \
 	tests/check-thread-safety.sh
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -47,15 +48,14 @@ check-upstream: all
 	  AUTOTEST_PATH='$(UPSTREAM_AUTOTEST_PATH)' \
 	  $(UPSTREAM_TESTSUITE_KEYWORDS) $(TESTSUITEFLAGS)
 
-# "make check-asan": our code under ASan and UBSan, in a copy of the tree
-# (tests/check-asan.sh).  ASAN_TESTSUITEFLAGS picks the tests: by default
-# those that wait for the daemon before reading what it did (the stress
-# test, the enforcement tests with their fuzzers, and the forwarding,
-# layer and UF tests, through VFP_RECEIVE); the others read results
-# without waiting, which the sanitizers make slow enough to miss.
+# "make check-asan": the whole tree, ovs/ included, under ASan (leaks
+# checked) and UBSan, in a copy of the tree kept in tests/asan-build
+# (tests/check-asan.sh): the first run builds OVS there, later ones only
+# what changed.  ASAN_TESTSUITEFLAGS picks the tests: by default all of
+# check-vfp.  Any sanitizer report fails the test that left it, and the
+# run.
 ASAN_BUILDDIR = $(abs_top_builddir)/tests/asan-build
-ASAN_TESTSUITEFLAGS = -j2 -k stress -k grammar -k simulation -k fragments \
-	-k tunnel -k malformed -k forwarding -k layers -k groups -k unified
+ASAN_TESTSUITEFLAGS = -j2
 .PHONY: check-asan
 check-asan: all
 	$(SHELL) '$(srcdir)/tests/check-asan.sh' '$(abs_top_srcdir)' \
@@ -69,9 +69,34 @@ check-thread-safety: all
 	$(SHELL) '$(srcdir)/tests/check-thread-safety.sh' '$(abs_top_srcdir)' \
 	  '$(OVS_SRCDIR)' $(OVS_CFLAGS)
 
+# "make check-valgrind": check-vfp with ovs-vswitchd, vfp-ctl and vfptest
+# run under valgrind (wrappers in tests/valgrind, first in AUTOTEST_PATH),
+# as upstream's check-valgrind does.  Each process writes
+# tests/valgrind/logs/valgrind.PID; the run fails if any of them reports
+# an error or a definite leak.
+VALGRIND = valgrind --log-file=$(abs_top_builddir)/tests/valgrind/logs/valgrind.%p \
+	--leak-check=full \
+	--errors-for-leak-kinds=definite --num-callers=20
+VALGRIND_WRAP = vswitchd/ovs-vswitchd utilities/vfp-ctl tests/vfptest
+.PHONY: check-valgrind
+check-valgrind: all tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
+	rm -rf tests/valgrind && mkdir -p tests/valgrind/logs
+	for p in $(VALGRIND_WRAP); do \
+	  printf '#! /bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' \
+	    "$(abs_top_builddir)/$$p" > tests/valgrind/$${p##*/} && \
+	  chmod +x tests/valgrind/$${p##*/} || exit 1; \
+	done
+	$(SHELL) '$(TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(abs_top_builddir)/tests/valgrind:$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS) || status=$$?; \
+	errors=`grep -l 'ERROR SUMMARY: [1-9]\|definitely lost: [1-9]' \
+	  tests/valgrind/logs/valgrind.* 2>/dev/null`; \
+	test -z "$$errors" || { echo "valgrind reports: $$errors"; status=1; }; \
+	exit $${status:-0}
+
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
-	rm -rf '$(ASAN_BUILDDIR)'
+	rm -rf '$(ASAN_BUILDDIR)' tests/valgrind
 
 AUTOM4TE = autom4te
 AUTOTEST = $(AUTOM4TE) -l autotest

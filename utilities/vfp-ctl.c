@@ -1035,6 +1035,11 @@ main(int argc, char *argv[])
     int rpc_error = unixctl_client_transact(client, cmd->unixctl, n_args,
                                             args, &result, &server_error);
     jsonrpc_close(client);
+    if (cmd->file_arg) {
+        /* The file's contents went into the request: sent, not needed. */
+        free(file_contents);
+        free(args);
+    }
     if (rpc_error) {
         ovs_error(rpc_error, "%s: transaction error", target);
         exit(EXIT_FAILURE);
