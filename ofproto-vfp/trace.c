@@ -330,7 +330,11 @@ trace_flow(const struct vfp_backer *backer, const struct vfp_fwd_port *fport,
 
         vfp_xlate_compile(fwd, fport, flow, packet, false, &odp_actions,
                           &info, &trace_hooks, &trace);
-        *per_packet = vfp_xlate_per_packet(&info, flow);
+        /* As the slow path decides (vfp_xlate_uf()); a trace makes no
+         * state, so "incomplete" (state a real packet would make) does
+         * not count. */
+        *per_packet = (vfp_xlate_per_packet(&info, flow)
+                       || (info.proc.no_cache & ~VFP_NO_CACHE_INCOMPLETE));
         vfp_uf_info_destroy(&info);
     } else {
         /* Toward the VM: the port's inbound layers only. */
@@ -438,8 +442,10 @@ find_dp_flow(const struct vfp_backer *backer, const struct flow *flow)
     struct dpif_flow flows[50];
     int n;
 
-    while (!json && (n = dpif_flow_dump_next(thread, flows,
-                                             ARRAY_SIZE(flows))) > 0) {
+    /* The dump always runs to its end: OVS's userspace datapath drops its
+     * reference to the PMD thread being dumped only there, not in
+     * dpif_flow_dump_destroy(), and a dump stopped early leaks it. */
+    while ((n = dpif_flow_dump_next(thread, flows, ARRAY_SIZE(flows))) > 0) {
         for (int i = 0; i < n && !json; i++) {
             if (dp_flow_matches(&flows[i], flow)) {
                 struct ds s = DS_EMPTY_INITIALIZER;

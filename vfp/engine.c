@@ -134,7 +134,7 @@ layer_side_effects(struct vfp_port *port, const struct vfp_layer *layer,
     vfp_snat_lease_release(&env->lease);
 }
 
-/* A simulation ('proc->simulated', no commit) went through a layer as
+/* A simulation or a trace (no commit) went through a layer as
  * 'result' says: a layer flow's connection is one the answer belongs to;
  * a stateful rule that acted would have to create layer flows (and maybe
  * take an SNAT port), which only a real packet may do. */
@@ -187,7 +187,10 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
     struct vfp_port *port = CONST_CAST(struct vfp_port *, port_);
     const struct vfp_layers *layers = vfp_port_layers(port);
     bool commit = proc && proc->commit;
-    bool simulate = proc && !commit && proc->simulated;
+    /* Without commit (a simulation, or a trace), the connections the packet
+     * belongs to are looked up, not made, so that the result says what a
+     * real packet's would (e.g. closing: not cached). */
+    bool simulate = proc && !commit;
     struct pending pending = { .flows = NULL };
     struct vfp_tuple vm_side;
     bool is_ip = vfp_tuple_from_flow(flow, &vm_side);
