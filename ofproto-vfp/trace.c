@@ -522,6 +522,9 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
                                "apply to every fragment; tiny, overlapping "
                                "and expired fragments are dropped");
         json_object_put_string(json, "datapath_actions", "drop");
+        if (packet && !strcmp(argv[2], "out")) {
+            json_object_put_string(json, "cache", "per-packet");
+        }
         vfp_unixctl_reply_json(conn, json);
         dp_packet_delete(packet);
         return;

@@ -560,7 +560,11 @@ nat_src_range(const struct vfp_op *op, const struct flow *flow,
         return false;
     }
     if (!env->commit) {
-        port = vfp_range_candidate(res, &t);
+        if (!vfp_range_candidate(res, &t, &port)) {
+            /* As a real packet would find it: exhausted. */
+            raise_miss(env, res, "range-exhausted", op->resource, NULL);
+            return false;
+        }
     } else if (vfp_snat_lease_held(&env->lease)) {
         /* One port per connection and layer. */
         port = env->lease.port;

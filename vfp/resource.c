@@ -398,13 +398,31 @@ range_nth(const struct vfp_resource *res, uint32_t n)
     }
 }
 
-/* The port that a connection with tuple 't' tries first: spread by hash,
- * so that connections rarely contend. */
-uint16_t
-vfp_range_candidate(const struct vfp_resource *res,
-                    const struct vfp_tuple *t)
+/* Without taking it, finds in '*port' the port that a connection with
+ * tuple 't' would take now (as range_alloc() would), for simulations and
+ * traces.  Returns false if every port is in use. */
+bool
+vfp_range_candidate(const struct vfp_resource *res_,
+                    const struct vfp_tuple *t, uint16_t *port)
+    OVS_EXCLUDED(res_->mutex)
 {
-    return range_nth(res, vfp_tuple_hash(t, 0) % res->n_total);
+    struct vfp_resource *res = CONST_CAST(struct vfp_resource *, res_);
+    uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
+    bool found = false;
+
+    ovs_mutex_lock(&res->mutex);
+    if (res->n_used < res->n_total) {
+        for (uint32_t i = 0; i < res->n_total; i++) {
+            uint16_t p = range_nth(res, (start + i) % res->n_total);
+            if (!bitmap_is_set(res->used, p)) {
+                *port = p;
+                found = true;
+                break;
+            }
+        }
+    }
+    ovs_mutex_unlock(&res->mutex);
+    return found;
 }
 
 /* Takes a free port of 'res' for the connection with tuple 't' into

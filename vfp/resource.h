@@ -112,8 +112,8 @@ const struct vfp_mapping *vfp_map_lookup(const struct vfp_resource *,
                                          const struct in6_addr *);
 
 /* Ranges. */
-uint16_t vfp_range_candidate(const struct vfp_resource *,
-                             const struct vfp_tuple *);
+bool vfp_range_candidate(const struct vfp_resource *,
+                         const struct vfp_tuple *, uint16_t *port);
 
 /* A port taken from a range resource (SNAT), with exactly one owner at a
  * time: the action environment while a packet crosses a layer, then the
