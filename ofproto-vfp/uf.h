@@ -168,7 +168,7 @@ uint64_t vfp_uf_table_next_epoch(struct vfp_uf_table *);
 
 struct vfp_counter;
 
-/* What vfp_upcall_compile() gathers for a new UF. */
+/* What vfp_xlate_compile() gathers for a new UF. */
 struct vfp_uf_info {
     struct vfp_uf_port *ports;
     size_t n_ports;
