@@ -398,6 +398,28 @@ range_nth(const struct vfp_resource *res, uint32_t n)
     }
 }
 
+/* The first free port of 'res' for a connection with tuple 't', from a
+ * start spread by hash so that connections rarely contend.  Returns false
+ * if every port is in use. */
+static bool
+range_find_free(const struct vfp_resource *res, const struct vfp_tuple *t,
+                uint16_t *port)
+    OVS_REQUIRES(res->mutex)
+{
+    uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
+
+    if (res->n_used < res->n_total) {
+        for (uint32_t i = 0; i < res->n_total; i++) {
+            uint16_t p = range_nth(res, (start + i) % res->n_total);
+            if (!bitmap_is_set(res->used, p)) {
+                *port = p;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Without taking it, finds in '*port' the port that a connection with
  * tuple 't' would take now (as range_alloc() would), for simulations and
  * traces.  Returns false if every port is in use. */
@@ -407,20 +429,9 @@ vfp_range_candidate(const struct vfp_resource *res_,
     OVS_EXCLUDED(res_->mutex)
 {
     struct vfp_resource *res = CONST_CAST(struct vfp_resource *, res_);
-    uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
-    bool found = false;
 
     ovs_mutex_lock(&res->mutex);
-    if (res->n_used < res->n_total) {
-        for (uint32_t i = 0; i < res->n_total; i++) {
-            uint16_t p = range_nth(res, (start + i) % res->n_total);
-            if (!bitmap_is_set(res->used, p)) {
-                *port = p;
-                found = true;
-                break;
-            }
-        }
-    }
+    bool found = range_find_free(res, t, port);
     ovs_mutex_unlock(&res->mutex);
     return found;
 }
@@ -432,21 +443,11 @@ range_alloc(struct vfp_resource *res, const struct vfp_tuple *t,
             uint16_t *port)
     OVS_EXCLUDED(res->mutex)
 {
-    uint32_t start = vfp_tuple_hash(t, 0) % res->n_total;
-    bool found = false;
-
     ovs_mutex_lock(&res->mutex);
-    if (res->n_used < res->n_total) {
-        for (uint32_t i = 0; i < res->n_total; i++) {
-            uint16_t p = range_nth(res, (start + i) % res->n_total);
-            if (!bitmap_is_set(res->used, p)) {
-                bitmap_set1(res->used, p);
-                res->n_used++;
-                *port = p;
-                found = true;
-                break;
-            }
-        }
+    bool found = range_find_free(res, t, port);
+    if (found) {
+        bitmap_set1(res->used, *port);
+        res->n_used++;
     }
     ovs_mutex_unlock(&res->mutex);
     return found;
