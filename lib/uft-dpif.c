@@ -1,0 +1,326 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "lib/uft-dpif.h"
+
+#include <errno.h>
+
+#include "coverage.h"
+#include "dp-packet.h"
+#include "dpif-netdev.h"
+#include "dpif-netdev-flow-cache.h"
+#include "dpif.h"
+#include "lib/uft.h"
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "openvswitch/vlog.h"
+#include "ovs-rcu.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(uft_dpif);
+
+COVERAGE_DEFINE(uft_declined_shape);
+COVERAGE_DEFINE(uft_declined_actions);
+COVERAGE_DEFINE(uft_declined_full);
+
+struct uft_dpif {
+    struct dpif *dpif;
+    struct uft *uft;
+};
+
+/* Whether the fast path may execute 'actions': dpif-netdev executes a
+ * cached flow's actions with no "struct flow", which conntrack, userspace
+ * and sampling actions need.  Others (recirculation, hashing, clone,
+ * truncation) are left to dpif-netdev's own flows, which handle them. */
+static bool
+actions_supported(const struct nlattr *actions, size_t actions_len)
+{
+    const struct nlattr *a;
+    unsigned int left;
+
+    NL_ATTR_FOR_EACH (a, left, actions, actions_len) {
+        uint16_t type = nl_attr_type(a);
+
+        if (type != OVS_ACTION_ATTR_OUTPUT
+            && type != OVS_ACTION_ATTR_SET
+            && type != OVS_ACTION_ATTR_SET_MASKED
+            && type != OVS_ACTION_ATTR_PUSH_VLAN
+            && type != OVS_ACTION_ATTR_POP_VLAN
+            && type != OVS_ACTION_ATTR_PUSH_ETH
+            && type != OVS_ACTION_ATTR_POP_ETH
+            && type != OVS_ACTION_ATTR_TUNNEL_PUSH
+            && type != OVS_ACTION_ATTR_TUNNEL_POP
+            && type != OVS_ACTION_ATTR_METER
+            && type != OVS_ACTION_ATTR_DROP) {
+            return false;
+        }
+    }
+    return !left;
+}
+
+static void
+stats_from_uft(const struct uft_stats *u, struct dpif_flow_stats *stats)
+{
+    if (stats) {
+        stats->n_packets = u->n_packets;
+        stats->n_bytes = u->n_bytes;
+        stats->used = u->used;
+        stats->tcp_flags = u->tcp_flags;
+    }
+}
+
+static void
+flow_from_dump_entry(const struct uft_dump_entry *d,
+                     struct dp_flow_cache_flow *flow)
+{
+    uft_key_to_match(&d->key, &flow->match);
+    flow->ufid = d->ufid;
+    flow->pmd_id = d->pmd_id;
+    stats_from_uft(&d->stats, &flow->stats);
+    flow->actions = d->actions;
+    flow->actions_len = d->actions_len;
+}
+
+static void
+uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
+               struct dp_packet_batch *packets, odp_port_t in_port,
+               long long int now, struct dp_flow_cache_hit hits[])
+{
+    struct uft_dpif *ud = ud_;
+    struct uft_key keys[NETDEV_MAX_BURST];
+    struct uft_entry *entries[NETDEV_MAX_BURST];
+    uint16_t tcp_flags[NETDEV_MAX_BURST];
+    uint8_t index[NETDEV_MAX_BURST];
+    struct dp_packet *packet;
+    size_t n_keys = 0;
+    uint32_t n_hits = 0;
+
+    DP_PACKET_BATCH_FOR_EACH (j, packet, packets) {
+        hits[j].flow = NULL;
+        if (uft_key_from_packet(packet, in_port, &keys[n_keys],
+                                &tcp_flags[n_keys])) {
+            index[n_keys++] = j;
+        }
+    }
+    if (!n_keys) {
+        uft_count_lookups(ud->uft, 0, 0, dp_packet_batch_size(packets));
+        return;
+    }
+
+    uft_lookup_batch(ud->uft, keys, n_keys, entries);
+    for (size_t i = 0; i < n_keys; i++) {
+        struct uft_entry *e = entries[i];
+
+        if (e) {
+            struct dp_flow_cache_hit *hit = &hits[index[i]];
+
+            hit->flow = e;
+            hit->actions = uft_entry_actions(e, &hit->actions_len);
+            uft_entry_account(e, 1,
+                              dp_packet_size(packets->packets[index[i]]),
+                              tcp_flags[i], now);
+            n_hits++;
+        }
+    }
+    uft_count_lookups(ud->uft, n_hits, n_keys - n_hits,
+                      dp_packet_batch_size(packets) - n_keys);
+}
+
+static int
+uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
+             const ovs_u128 *ufid, const struct nlattr *actions,
+             size_t actions_len, enum dpif_flow_put_flags flags,
+             struct dpif_flow_stats *stats)
+{
+    struct uft_dpif *ud = ud_;
+    struct uft_key key;
+    int error;
+
+    if (flags & DPIF_FP_MODIFY) {
+        struct uft_stats u;
+
+        if (!actions_supported(actions, actions_len)) {
+            /* Leaves the entry as it was. */
+            return EOPNOTSUPP;
+        }
+        error = uft_modify(ud->uft, ufid, actions, actions_len, &u);
+        if (!error) {
+            stats_from_uft(&u, stats);
+            /* Statistics belong to the threads that hit the entry, as
+             * dpif-netdev's own flows' do. */
+            return flags & DPIF_FP_ZERO_STATS ? EOPNOTSUPP : 0;
+        }
+    }
+    if (!(flags & DPIF_FP_CREATE)) {
+        return DP_FLOW_CACHE_DECLINED;
+    }
+    if (!uft_key_from_match(match, &key)) {
+        COVERAGE_INC(uft_declined_shape);
+        return DP_FLOW_CACHE_DECLINED;
+    }
+    if (!actions_supported(actions, actions_len)) {
+        COVERAGE_INC(uft_declined_actions);
+        return DP_FLOW_CACHE_DECLINED;
+    }
+
+    error = uft_insert(ud->uft, &key, ufid, pmd_id, actions, actions_len);
+    if (error == ENOSPC || error == EFBIG) {
+        /* dpif-netdev's own tables take it: the connection keeps its fast
+         * path, and the table counts the failure. */
+        COVERAGE_INC(uft_declined_full);
+        return DP_FLOW_CACHE_DECLINED;
+    }
+    if (!error && stats) {
+        memset(stats, 0, sizeof *stats);
+    }
+    return error;
+}
+
+static int
+uft_dpif_del(void *ud_, unsigned pmd_id, const ovs_u128 *ufid,
+             struct dpif_flow_stats *stats)
+{
+    struct uft_dpif *ud = ud_;
+    struct uft_stats u;
+
+    if (!uft_remove(ud->uft, ufid, pmd_id, &u)) {
+        return ENOENT;
+    }
+    stats_from_uft(&u, stats);
+    return 0;
+}
+
+static int
+uft_dpif_get(void *ud_, unsigned pmd_id, const ovs_u128 *ufid,
+             struct dp_flow_cache_flow *flow)
+{
+    struct uft_dpif *ud = ud_;
+    struct uft_dump_entry d;
+
+    if (!uft_get(ud->uft, ufid, pmd_id, &d)) {
+        return ENOENT;
+    }
+    flow_from_dump_entry(&d, flow);
+    return 0;
+}
+
+static void *
+uft_dpif_dump_create(void *ud OVS_UNUSED)
+{
+    return xzalloc(sizeof(uint32_t));
+}
+
+static int
+uft_dpif_dump_next(void *ud_, void *position_,
+                   struct dp_flow_cache_flow *flows, int max)
+{
+    struct uft_dpif *ud = ud_;
+    uint32_t *position = position_;
+    struct uft_dump_entry d[64];
+    size_t n;
+
+    n = uft_dump(ud->uft, position, d, MIN(max, ARRAY_SIZE(d)));
+    for (size_t i = 0; i < n; i++) {
+        flow_from_dump_entry(&d[i], &flows[i]);
+    }
+    return n;
+}
+
+static void
+uft_dpif_dump_destroy(void *ud OVS_UNUSED, void *position)
+{
+    free(position);
+}
+
+static void
+uft_dpif_flush(void *ud_, unsigned pmd_id)
+{
+    struct uft_dpif *ud = ud_;
+
+    uft_flush(ud->uft, pmd_id);
+}
+
+static size_t
+uft_dpif_n_flows(void *ud_)
+{
+    struct uft_dpif *ud = ud_;
+
+    return uft_count(ud->uft);
+}
+
+static const struct dp_flow_cache_class uft_dpif_class = {
+    .name = "uft",
+    .input = uft_dpif_input,
+    .put = uft_dpif_put,
+    .del = uft_dpif_del,
+    .get = uft_dpif_get,
+    .dump_create = uft_dpif_dump_create,
+    .dump_next = uft_dpif_dump_next,
+    .dump_destroy = uft_dpif_dump_destroy,
+    .flush = uft_dpif_flush,
+    .n_flows = uft_dpif_n_flows,
+};
+
+/* Gives userspace datapath 'dpif' a UFT of 'capacity' entries, as its flow
+ * cache, and stores a handle for it in '*udp'.  Returns 0, or EOPNOTSUPP if
+ * 'dpif' is not a userspace datapath, or EBUSY if it has a flow cache
+ * already; '*udp' is then NULL. */
+int
+uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
+{
+    struct uft_dpif *ud = xmalloc(sizeof *ud);
+    int error;
+
+    ud->dpif = dpif;
+    ud->uft = uft_create(capacity);
+    error = dpif_netdev_set_flow_cache(dpif, &uft_dpif_class, ud);
+    if (error) {
+        uft_destroy(ud->uft);
+        free(ud);
+        ud = NULL;
+    } else {
+        VLOG_INFO("%s: unified flow table of %"PRIu32" entries",
+                  dpif_name(dpif), capacity);
+    }
+    *udp = ud;
+    return error;
+}
+
+static void
+uft_dpif_free(struct uft_dpif *ud)
+{
+    uft_destroy(ud->uft);
+    free(ud);
+}
+
+/* Takes 'ud''s table away from its datapath, with its entries: their
+ * packets take dpif-netdev's own path (and miss) from now on. */
+void
+uft_dpif_detach(struct uft_dpif *ud)
+{
+    if (ud) {
+        dpif_netdev_set_flow_cache(ud->dpif, NULL, NULL);
+        uft_flush(ud->uft, PMD_ID_NULL);
+        ovsrcu_postpone(uft_dpif_free, ud);
+    }
+}
+
+const struct uft *
+uft_dpif_table(const struct uft_dpif *ud)
+{
+    return ud->uft;
+}
