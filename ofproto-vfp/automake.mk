@@ -29,4 +29,4 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/vfp-unixctl.c \
 	ofproto-vfp/xlate.c \
 	ofproto-vfp/xlate.h
-ofproto_vfp_libofproto_vfp_la_LIBADD = vfp/libvfp.la
+ofproto_vfp_libofproto_vfp_la_LIBADD = vfp/libvfp.la lib/libuft.la

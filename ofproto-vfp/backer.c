@@ -30,6 +30,7 @@
 #include "dpif-netdev.h"
 #include "dpif.h"
 #include "hash.h"
+#include "lib/uft-dpif.h"
 #include "ofproto-dpif.h"
 #include "ofproto-vfp/backer.h"
 #include "ofproto-vfp/forwarding.h"
@@ -138,6 +139,7 @@ vfp_backer_ref(const char *type)
     /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
      * were computed under a policy we no longer know: start clean. */
     dpif_flow_flush(dpif);
+    vfp_backer_set_uft_capacity(backer, UFT_DPIF_DEFAULT_CAPACITY);
 
     VLOG_INFO("%s: using datapath %s", type, dpif_name(dpif));
     return backer;
@@ -157,6 +159,7 @@ vfp_backer_unref(struct vfp_backer *backer, bool del)
     ovs_assert(!backer->handlers && !backer->frags);
     ovs_assert(ovs_list_is_empty(&backer->bridges));
     hmap_remove(&all_vfp_backers, &backer->node);
+    uft_dpif_detach(backer->uft);
     if (del) {
         dpif_delete(backer->dpif);
     }
@@ -179,20 +182,56 @@ vfp_backer_fwd(const struct vfp_backer *backer)
     return ovsrcu_get(struct vfp_fwd *, &backer->fwd);
 }
 
+/* Gives 'backer''s userspace datapath a unified flow table of 'capacity'
+ * entries (none if 0), replacing the one it has if its capacity differs.
+ * The entries of a replaced table go with it: their packets miss and are
+ * installed again, in the new one.  Does nothing on a kernel datapath. */
+void
+vfp_backer_set_uft_capacity(struct vfp_backer *backer, uint32_t capacity)
+{
+    if (!dpif_is_netdev(backer->dpif) || capacity == backer->uft_capacity) {
+        return;
+    }
+    uft_dpif_detach(backer->uft);
+    backer->uft = NULL;
+    backer->uft_capacity = 0;
+    if (capacity) {
+        int error = uft_dpif_attach(backer->dpif, capacity, &backer->uft);
+
+        if (error) {
+            VLOG_ERR("%s: no unified flow table (%s)", backer->type,
+                     ovs_strerror(error));
+        } else {
+            backer->uft_capacity = capacity;
+        }
+    }
+}
+
+/* The most UFs 'backer' records: flow-limit bounds the datapath flows
+ * that are not in the UFT, which holds the others. */
+static unsigned int
+uf_limit(const struct vfp_backer *backer)
+{
+    return ofproto_flow_limit + backer->uft_capacity;
+}
+
 /* Records in 'backer''s UF table the UF that 'info' describes, made by a
  * packet that entered on 'port', with datapath flow id 'ufid' on PMD
  * 'pmd_id'.  Returns 0 if it is recorded, EEXIST if the table has it
  * already (another thread installs it), ENOSPC if the table holds
- * ofproto_flow_limit UFs (counted as an upcall drop unless 'simulated'). */
+ * uf_limit() UFs (counted as an upcall drop unless 'simulated'). */
 int
 vfp_backer_add_uf(struct vfp_backer *backer, const ovs_u128 *ufid,
                   unsigned pmd_id, const struct vfp_fwd_port *port,
                   const struct vfp_uf_info *info, bool simulated)
 {
-    if (vfp_uf_count(&backer->ufs) >= ofproto_flow_limit) {
-        VLOG_WARN_RL(&rl, "%s: %u unified flows, the flow-limit: forwarding "
+    unsigned int limit = uf_limit(backer);
+
+    if (vfp_uf_count(&backer->ufs) >= limit) {
+        VLOG_WARN_RL(&rl, "%s: %u unified flows, the limit (flow-limit and "
+                     "the unified flow table's capacity): forwarding "
                      "new connections without installing them",
-                     backer->type, ofproto_flow_limit);
+                     backer->type, limit);
         if (!simulated) {
             atomic_count_inc64(&backer->n_upcall_drops);
         }

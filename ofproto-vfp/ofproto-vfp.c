@@ -23,6 +23,7 @@
 #include "dpif-netdev.h"
 #include "dpif.h"
 #include "hash.h"
+#include "lib/uft-dpif.h"
 #include "netdev-vport.h"
 #include "netdev.h"
 #include "netlink.h"
@@ -336,6 +337,10 @@ type_wait(const char *type)
  * emc-insert-inv-prob, smc-enable, pmd-perf-metrics, ...) reaches a
  * userspace datapath only through this hook: without it, the VFP datapath
  * ignores them all. */
+static uint64_t config_get_uint(const struct smap *, const char *object,
+                                const char *key, uint64_t min, uint64_t max,
+                                uint64_t def);
+
 static void
 type_set_config(const char *type, const struct smap *other_config)
 {
@@ -343,6 +348,10 @@ type_set_config(const char *type, const struct smap *other_config)
 
     if (backer) {
         dpif_set_config(backer->dpif, other_config);
+        vfp_backer_set_uft_capacity(
+            backer, config_get_uint(other_config, type, "vfp-uft-capacity",
+                                    0, UINT32_MAX / 4,
+                                    UFT_DPIF_DEFAULT_CAPACITY));
     }
 }
 
