@@ -24,7 +24,10 @@
 
 #include <config.h>
 
+#include "dpdk.h"
 #include "dpif.h"
+#include "lib/uft-dpif.h"
+#include "lib/uft.h"
 #include "netdev.h"
 #include "odp-util.h"
 #include "ofproto-vfp/backer.h"
@@ -273,6 +276,14 @@ uf_to_json(const struct vfp_backer *backer, const struct vfp_uf *uf,
                         flow.stats.used
                         ? json_integer_create(now - flow.stats.used)
                         : json_null_create());
+        json_object_put_string(json, "datapath_layer",
+                               flow.attrs.dp_layer ? flow.attrs.dp_layer
+                               : "ovs");
+        json_object_put(json, "pmd",
+                        (uf->pmd_id == PMD_ID_NULL
+                         || uf->pmd_id == NON_PMD_CORE_ID)
+                        ? json_null_create()
+                        : json_integer_create(uf->pmd_id));
 
         /* The composite HT of each port, re-simulated from the key. */
         struct flow f;
@@ -376,6 +387,60 @@ vfp_unixctl_dump_ufs(struct unixctl_conn *conn, int argc OVS_UNUSED,
     vfp_unixctl_reply_json(conn, json);
 }
 
+static struct json *
+uft_to_json(const struct vfp_backer *backer)
+{
+    if (!backer->uft) {
+        return json_null_create();
+    }
+
+    struct json *json = json_object_create();
+    struct uft_counters c;
+
+    uft_get_counters(uft_dpif_table(backer->uft), &c);
+    json_object_put(json, "capacity", json_integer_create(c.capacity));
+    json_object_put(json, "entries", json_integer_create(c.n_entries));
+    json_object_put(json, "reserved_bytes", json_integer_create(c.memory));
+    json_object_put(json, "hits", json_integer_create(c.n_hits));
+    json_object_put(json, "misses", json_integer_create(c.n_misses));
+    json_object_put(json, "unparsed", json_integer_create(c.n_unparsed));
+    json_object_put(json, "inserted", json_integer_create(c.n_inserted));
+    json_object_put(json, "insert_full",
+                    json_integer_create(c.n_insert_full));
+    json_object_put(json, "removed", json_integer_create(c.n_removed));
+    return json;
+}
+
+/* "vfp/datapath-stats": each VFP datapath's unified flow table. */
+static void
+vfp_unixctl_datapath_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                           const char *argv[] OVS_UNUSED,
+                           void *aux OVS_UNUSED)
+{
+    struct json *datapaths = json_array_create_empty();
+    struct sset types = SSET_INITIALIZER(&types);
+    const char *type;
+
+    vfp_backer_enumerate_types(&types);
+    SSET_FOR_EACH (type, &types) {
+        const struct vfp_backer *backer = vfp_backer_find(type);
+
+        if (backer) {
+            struct json *dp = json_object_create();
+
+            json_object_put_string(dp, "name", dpif_name(backer->dpif));
+            json_object_put_string(dp, "type", backer->type);
+            json_object_put(dp, "uft", uft_to_json(backer));
+            json_array_add(datapaths, dp);
+        }
+    }
+    sset_destroy(&types);
+
+    struct json *json = json_object_create();
+    json_object_put(json, "datapaths", datapaths);
+    vfp_unixctl_reply_json(conn, json);
+}
+
 void
 vfp_unixctl_init(void)
 {
@@ -383,4 +448,6 @@ vfp_unixctl_init(void)
                              vfp_unixctl_show, NULL);
     unixctl_command_register("vfp/dump-ufs", "PORT", 1, 1,
                              vfp_unixctl_dump_ufs, NULL);
+    unixctl_command_register("vfp/datapath-stats", "", 0, 0,
+                             vfp_unixctl_datapath_stats, NULL);
 }

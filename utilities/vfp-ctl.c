@@ -74,6 +74,7 @@ static void render_stats(const struct json *, struct ds *);
 static void render_flows(const struct json *, struct ds *);
 static void render_resources(const struct json *, struct ds *);
 static void render_flushed(const struct json *, struct ds *);
+static void render_datapath_stats(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
     { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
@@ -118,6 +119,8 @@ static const struct vfp_ctl_command commands[] = {
     { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
     { "flush-connections", "PORT [CONDS]", 1, INT_MAX,
       "vfp/flush-connections", render_flushed, false },
+    { "datapath-stats", "", 0, 0, "vfp/datapath-stats",
+      render_datapath_stats, false },
 };
 
 OVS_NO_RETURN static void
@@ -167,6 +170,9 @@ usage(void)
            "flows, SNAT\n"
            "           ports, unified flows) whose tuple as the VM sends it "
            "meets CONDS\n"
+           "  datapath-stats    each datapath's unified flow table: "
+           "capacity, entries,\n"
+           "           lookups, insertions\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -413,6 +419,33 @@ render_show(const struct json *reply, struct ds *out)
                           get_int(frags, "invalid"),
                           get_int(frags, "expired"), get_int(frags, "limit"));
         }
+    }
+}
+
+static void
+render_datapath_stats(const struct json *reply, struct ds *out)
+{
+    const struct json_array *dps = get_array(reply, "datapaths");
+
+    for (size_t i = 0; i < dps->n; i++) {
+        const struct json *dp = dps->elems[i];
+        const struct json *uft = get(dp, "uft");
+
+        ds_put_format(out, "datapath %s (%s): ", get_string(dp, "name"),
+                      get_string(dp, "type"));
+        if (uft->type != JSON_OBJECT) {
+            ds_put_cstr(out, "no unified flow table\n");
+            continue;
+        }
+        ds_put_format(out, "unified flow table: %lld of %lld entries, "
+                      "%lld MiB reserved\n"
+                      "  lookups: hits=%lld misses=%lld unparsed=%lld\n"
+                      "  insertions: inserted=%lld full=%lld removed=%lld\n",
+                      get_int(uft, "entries"), get_int(uft, "capacity"),
+                      get_int(uft, "reserved_bytes") / (1024 * 1024),
+                      get_int(uft, "hits"), get_int(uft, "misses"),
+                      get_int(uft, "unparsed"), get_int(uft, "inserted"),
+                      get_int(uft, "insert_full"), get_int(uft, "removed"));
     }
 }
 
@@ -775,6 +808,10 @@ render_dump_ufs(const struct json *reply, struct ds *out)
             ds_put_format(out, "%.3fs", json_integer(used) / 1000.0);
         } else {
             ds_put_cstr(out, "never");
+        }
+        ds_put_format(out, ", dp:%s", get_string(uf, "datapath_layer"));
+        if (get(uf, "pmd")->type == JSON_INTEGER) {
+            ds_put_format(out, ", pmd:%lld", get_int(uf, "pmd"));
         }
         ds_put_format(out, ", actions:%s\n", get_string(uf, "actions"));
 
