@@ -110,6 +110,9 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
     uint32_t n_hits = 0;
 
     DP_PACKET_BATCH_FOR_EACH (j, packet, packets) {
+        if (j + 1 < dp_packet_batch_size(packets)) {
+            OVS_PREFETCH(dp_packet_data(packets->packets[j + 1]));
+        }
         hits[j].flow = NULL;
         if (uft_key_from_packet(packet, in_port, &keys[n_keys],
                                 &tcp_flags[n_keys])) {

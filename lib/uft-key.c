@@ -22,6 +22,7 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "hash.h"
+#include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 
@@ -63,6 +64,44 @@ uft_key_to_match(const struct uft_key *key, struct match *match)
 
     match_init_catchall(match);
     memset(flow, 0, sizeof *flow);
+
+    if (key->flags & UFT_KEY_TUNNEL) {
+        struct flow_tnl *tnl = &flow->tunnel;
+        struct flow_tnl *mask = &wc->masks.tunnel;
+
+        /* flow_wildcards_init_for_packet()'s tunnel fields, for an IPv4
+         * tunnel without options. */
+        tnl->tun_id = key->tun.id;
+        tnl->ip_src = key->tun.src;
+        tnl->ip_dst = key->tun.dst;
+        tnl->flags = key->tun.flags;
+        tnl->ip_tos = key->tun.tos;
+        tnl->ip_ttl = key->tun.ttl;
+        tnl->tp_src = key->tun.tp_src;
+        tnl->tp_dst = key->tun.tp_dst;
+        tnl->gbp_id = key->tun.gbp_id;
+        tnl->gbp_flags = key->tun.gbp_flags;
+        if (tnl->flags & FLOW_TNL_F_KEY) {
+            mask->tun_id = OVS_BE64_MAX;
+        }
+        mask->ip_src = OVS_BE32_MAX;
+        mask->ip_dst = OVS_BE32_MAX;
+        memset(&mask->ipv6_src, 0xff, sizeof mask->ipv6_src);
+        memset(&mask->ipv6_dst, 0xff, sizeof mask->ipv6_dst);
+        mask->flags = UINT16_MAX;
+        mask->ip_tos = UINT8_MAX;
+        mask->ip_ttl = UINT8_MAX;
+        mask->tp_src = OVS_BE16_MAX;
+        mask->tp_dst = OVS_BE16_MAX;
+        mask->gbp_id = OVS_BE16_MAX;
+        mask->gbp_flags = UINT8_MAX;
+        mask->erspan_ver = UINT8_MAX;
+        mask->erspan_idx = UINT32_MAX;
+        mask->erspan_dir = UINT8_MAX;
+        mask->erspan_hwid = UINT8_MAX;
+        mask->gtpu_flags = UINT8_MAX;
+        mask->gtpu_msgtype = UINT8_MAX;
+    }
 
     flow->in_port.odp_port = key->in_port;
     WC_MASK_FIELD(wc, in_port);
@@ -130,6 +169,26 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
         return false;
     }
 
+    const struct flow_tnl *tnl = &flow->tunnel;
+    if (flow_tnl_dst_is_set(tnl)) {
+        /* IPv4 outer headers without options only; the check below
+         * refuses the other fields. */
+        if (!tnl->ip_dst || tnl->metadata.present.map) {
+            return false;
+        }
+        key->flags |= UFT_KEY_TUNNEL;
+        key->tun.id = tnl->tun_id;
+        key->tun.src = tnl->ip_src;
+        key->tun.dst = tnl->ip_dst;
+        key->tun.flags = tnl->flags;
+        key->tun.tos = tnl->ip_tos;
+        key->tun.ttl = tnl->ip_ttl;
+        key->tun.tp_src = tnl->tp_src;
+        key->tun.tp_dst = tnl->tp_dst;
+        key->tun.gbp_id = tnl->gbp_id;
+        key->tun.gbp_flags = tnl->gbp_flags;
+    }
+
     key->in_port = flow->in_port.odp_port;
     key->dl_dst = flow->dl_dst;
     key->dl_src = flow->dl_src;
@@ -173,7 +232,9 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
 
 /* Parses 'packet', received on 'in_port', into 'key' and '*tcp_flags' (0
  * if it is not TCP), and sets its layer offsets and L2 padding as
- * miniflow_extract() does, so that actions can run on it.  Returns false,
+ * miniflow_extract() does, so that actions can run on it.  If 'in_port'
+ * is ODPP_NONE, the packet is a recirculated one, whose metadata is valid:
+ * its in_port and tunnel metadata come from there.  Returns false,
  * with the packet's offsets in an unspecified state, if the packet is not
  * one a key describes completely (uft-key.h): the caller then hands it to
  * miniflow_extract(), which resets them.
@@ -193,6 +254,40 @@ uft_key_from_packet(struct dp_packet *packet, odp_port_t in_port,
         return false;
     }
     memset(key, 0, sizeof *key);
+    if (in_port == ODPP_NONE) {
+        const struct pkt_metadata *md = &packet->md;
+        const struct flow_tnl *tnl = &md->tunnel;
+
+        /* A UF matches recirc_id 0, and a tunnel's metadata is what
+         * miniflow_extract() would copy into the flow. */
+        if (md->recirc_id) {
+            return false;
+        }
+        if (tnl->ip_dst) {
+            if (ipv6_addr_is_set(&tnl->ipv6_dst)
+                || ipv6_addr_is_set(&tnl->ipv6_src)
+                || tnl->metadata.present.map
+                || tnl->erspan_ver || tnl->erspan_idx || tnl->erspan_dir
+                || tnl->erspan_hwid || tnl->gtpu_flags
+                || tnl->gtpu_msgtype) {
+                return false;
+            }
+            key->flags |= UFT_KEY_TUNNEL;
+            key->tun.id = tnl->tun_id;
+            key->tun.src = tnl->ip_src;
+            key->tun.dst = tnl->ip_dst;
+            key->tun.flags = tnl->flags;
+            key->tun.tos = tnl->ip_tos;
+            key->tun.ttl = tnl->ip_ttl;
+            key->tun.tp_src = tnl->tp_src;
+            key->tun.tp_dst = tnl->tp_dst;
+            key->tun.gbp_id = tnl->gbp_id;
+            key->tun.gbp_flags = tnl->gbp_flags;
+        } else if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
+            return false;
+        }
+        in_port = md->in_port.odp_port;
+    }
     key->in_port = in_port;
     memcpy(&key->dl_dst, data, ETH_ADDR_LEN);
     memcpy(&key->dl_src, data + ETH_ADDR_LEN, ETH_ADDR_LEN);
@@ -358,7 +453,7 @@ uft_key_hash_5tuple(const struct uft_key *key)
     uint32_t hash = 0;
 
     if (key->dl_type == htons(ETH_TYPE_IPV6)) {
-        /* The addresses are the key's last four words. */
+        /* The addresses are the key's words 4 to 7. */
         const uint64_t *words = (const uint64_t *) key;
 
         BUILD_ASSERT_DECL(offsetof(struct uft_key, nw.ip6) == 4 * 8);

@@ -23,8 +23,11 @@
  * that VFP's UFID names (vfp/ufid.h) for an Ethernet packet that carries at
  * most one VLAN header and an unfragmented IPv4 or IPv6 datagram without
  * extension headers: in_port, L2 addresses and type, the VLAN header, L3
- * addresses, IPv6 flow label and protocol, L4 ports (ICMP type and code).
- * It is 64 bytes, one cache line.
+ * addresses, IPv6 flow label and protocol, L4 ports (ICMP type and code);
+ * for a packet that the datapath has just decapsulated from an IPv4 tunnel
+ * (and recirculated), also the outer header's fields that the datapath
+ * left in the packet's metadata: VNI, addresses, TOS, TTL, UDP ports,
+ * flags.  It is 96 bytes.
  *
  * Two functions make keys and must agree:
  *
@@ -61,6 +64,7 @@ struct match;
 /* Flags in uft_key's 'flags'. */
 enum {
     UFT_KEY_VLAN = 1 << 0,      /* 'vlan' holds the packet's VLAN header. */
+    UFT_KEY_TUNNEL = 1 << 1,    /* 'tun' holds the tunnel metadata. */
 };
 
 /* Aligned so that it can be hashed and compared as eight 64-bit words. */
@@ -86,8 +90,23 @@ OVS_ALIGNED_STRUCT(8, uft_key) {
             struct in6_addr dst;
         } ip6;
     } nw;
+
+    /* All zero unless UFT_KEY_TUNNEL. */
+    struct {
+        ovs_be64 id;
+        ovs_be32 src;
+        ovs_be32 dst;
+        uint16_t flags;         /* FLOW_TNL_F_*. */
+        uint8_t tos;
+        uint8_t ttl;
+        ovs_be16 tp_src;
+        ovs_be16 tp_dst;
+        ovs_be16 gbp_id;
+        uint8_t gbp_flags;
+        uint8_t pad[5];         /* Always zero. */
+    } tun;
 };
-BUILD_ASSERT_DECL(sizeof(struct uft_key) == 64);
+BUILD_ASSERT_DECL(sizeof(struct uft_key) == 96);
 
 bool uft_key_from_match(const struct match *, struct uft_key *);
 bool uft_key_from_packet(struct dp_packet *, odp_port_t in_port,

@@ -28,6 +28,7 @@
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
 #include "ovs-thread.h"
+#include "random.h"
 #include "util.h"
 
 /* An index: buckets of UFT_SLOTS slots and an overflow count.  A slot is
@@ -62,31 +63,37 @@ actions_data(const struct uft_actions *actions)
     return (const struct nlattr *) (actions + 1);
 }
 
-/* An entry: 256 bytes, four cache lines.  The first is the key, which
- * every lookup compares; the second is all that a hit touches. */
+/* An entry: 256 bytes, four cache lines.  The key, which every lookup
+ * compares, comes first (its first line holds all of it but the tunnel
+ * part); what a hit touches next; then the actions. */
 struct uft_entry {
-    struct uft_key key;
+    struct uft_key key;         /* Bytes 0 to 95. */
 
-    uint32_t hash;              /* uft_key_hash(&key). */
-    uint32_t ufid_hash;
+    /* Bytes 96 to 127: what a hit reads and writes first.  Statistics are
+     * written by the thread that hits the entry (uft.h, "Thread-safety"). */
     OVSRCU_TYPE(const struct uft_actions *) actions;
-    /* Written by the thread that hits it (uft.h, "Thread-safety"). */
     atomic_ullong n_packets;
     atomic_ullong n_bytes;
     atomic_llong used;
-    ovs_u128 ufid;
+
+    /* Bytes 128 to 159. */
+    atomic_uint16_t tcp_flags;
+    bool live;                  /* Under the table's mutex. */
+    uint32_t hash;              /* hash_key(&key). */
+    uint32_t ufid_hash;
     union {
         unsigned pmd_id;        /* Thread that installed it, if live. */
         uint32_t next_free;     /* Next in the free list, if not. */
     };
-    atomic_uint16_t tcp_flags;
-    bool live;                  /* Under the table's mutex. */
+    ovs_u128 ufid;
 
-    /* The actions, if they fit (UFT_INLINE_ACTIONS). */
+    /* Bytes 160 to 255: the actions, if they fit (UFT_INLINE_ACTIONS). */
     struct uft_actions inline_actions;
     uint64_t inline_data[UFT_INLINE_ACTIONS / 8];
 };
 BUILD_ASSERT_DECL(sizeof(struct uft_entry) == 4 * 64);
+BUILD_ASSERT_DECL(offsetof(struct uft_entry, actions) == 96);
+BUILD_ASSERT_DECL(offsetof(struct uft_entry, inline_actions) == 160);
 BUILD_ASSERT_DECL(offsetof(struct uft_entry, inline_data)
                   == (offsetof(struct uft_entry, inline_actions)
                       + sizeof(struct uft_actions)));
@@ -101,6 +108,7 @@ struct uft {
     uint32_t n_pending OVS_GUARDED;   /* Removed, awaiting grace period. */
     struct uft_index by_key;
     struct uft_index by_ufid;
+    uint32_t seed[2 * sizeof(struct uft_key) / sizeof(uint64_t)];
     struct ovs_refcount refcnt;       /* The owner and each retired batch. */
 
     atomic_ullong n_hits;
@@ -118,6 +126,42 @@ struct uft_retired {
     uint32_t positions[];
 };
 
+/* The table's hash of 'key' (uft_hash()). */
+static uint32_t
+hash_key(const struct uft *uft, const struct uft_key *key)
+{
+    const uint64_t *w = (const uint64_t *) key;
+    size_t n = (key->flags & UFT_KEY_TUNNEL
+                ? sizeof *key / sizeof *w
+                : offsetof(struct uft_key, tun) / sizeof *w);
+    uint64_t acc = 0;
+
+    /* NH universal hashing: the products are independent, so they
+     * pipeline, where a chained hash (hash_words64()) costs the latency
+     * of two multiplications per word.  Then murmur3's 64-bit finalizer. */
+    for (size_t i = 0; i < n; i++) {
+        uint32_t lo = w[i] + uft->seed[2 * i];
+        uint32_t hi = (w[i] >> 32) + uft->seed[2 * i + 1];
+
+        acc += (uint64_t) lo * hi;
+    }
+    acc ^= acc >> 33;
+    acc *= UINT64_C(0xff51afd7ed558ccd);
+    acc ^= acc >> 33;
+    acc *= UINT64_C(0xc4ceb9fe1a85ec53);
+    acc ^= acc >> 33;
+    return acc;
+}
+
+/* Returns the hash that 'uft' files 'key' under: a function of the key and
+ * of random values drawn when the table was created, so that whoever
+ * chooses packets' headers cannot choose which entries collide. */
+uint32_t
+uft_hash(const struct uft *uft, const struct uft_key *key)
+{
+    return hash_key(uft, key);
+}
+
 static uint32_t
 bucket_of(const struct uft_index *index, uint32_t hash)
 {
@@ -129,7 +173,7 @@ bucket_of(const struct uft_index *index, uint32_t hash)
  * backs only as it is first written: a table reserved for a million
  * connections costs what its entries in use cost. */
 static void *
-reserve(size_t size)
+reserve(size_t size, bool huge)
 {
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -137,6 +181,14 @@ reserve(size_t size)
     if (p == MAP_FAILED) {
         out_of_memory();
     }
+#ifdef MADV_HUGEPAGE
+    if (huge) {
+        /* Transparent huge pages, where the system allows them: a lookup
+         * reads a bucket and an entry that a million others are spread
+         * across, and 4 kB pages would make each a TLB miss. */
+        madvise(p, size, MADV_HUGEPAGE);
+    }
+#endif
     return p;
 }
 
@@ -155,12 +207,12 @@ index_size(const struct uft_index *index)
 }
 
 static void
-index_init(struct uft_index *index, uint32_t capacity)
+index_init(struct uft_index *index, uint32_t capacity, bool huge)
 {
     uint64_t n_slots = (uint64_t) capacity * 2;
 
     index->n_buckets = MAX(1, DIV_ROUND_UP(n_slots, UFT_SLOTS));
-    index->buckets = reserve(index_size(index));
+    index->buckets = reserve(index_size(index), huge);
 }
 
 /* Places entry 'pos' with 'hash' in 'index'.  Returns false if no bucket
@@ -248,10 +300,14 @@ uft_create(uint32_t capacity)
     capacity = MAX(1, MIN(capacity, UINT32_MAX / 4));
     ovs_mutex_init(&uft->mutex);
     uft->capacity = capacity;
-    uft->entries = reserve(entries_size(capacity));
+    uft->entries = reserve(entries_size(capacity), true);
     uft->free_head = UINT32_MAX;
-    index_init(&uft->by_key, capacity);
-    index_init(&uft->by_ufid, capacity);
+    /* Packet lookups use the index by key; the other is for control. */
+    index_init(&uft->by_key, capacity, true);
+    index_init(&uft->by_ufid, capacity, false);
+    for (size_t i = 0; i < ARRAY_SIZE(uft->seed); i++) {
+        uft->seed[i] = random_uint32();
+    }
     ovs_refcount_init(&uft->refcnt);
     return uft;
 }
@@ -369,7 +425,7 @@ lookup__(const struct uft *uft, const struct uft_key *key, uint32_t hash)
 struct uft_entry *
 uft_lookup(const struct uft *uft, const struct uft_key *key)
 {
-    return lookup__(uft, key, uft_key_hash(key));
+    return lookup__(uft, key, hash_key(uft, key));
 }
 
 /* Looks up the 'n' keys in 'keys', setting 'entries[i]' to the entry for
@@ -383,14 +439,15 @@ uft_lookup_batch(const struct uft *uft, const struct uft_key keys[],
 
     ovs_assert(n <= NETDEV_MAX_BURST);
     for (size_t i = 0; i < n; i++) {
-        hashes[i] = uft_key_hash(&keys[i]);
+        hashes[i] = hash_key(uft, &keys[i]);
         OVS_PREFETCH(&uft->by_key.buckets[bucket_of(&uft->by_key,
                                                     hashes[i])]);
     }
     for (size_t i = 0; i < n; i++) {
         entries[i] = lookup__(uft, &keys[i], hashes[i]);
         if (entries[i]) {
-            OVS_PREFETCH((const char *) entries[i] + CACHE_LINE_SIZE);
+            OVS_PREFETCH(&entries[i]->actions);
+            OVS_PREFETCH(&entries[i]->inline_actions);
         }
     }
 }
@@ -425,7 +482,7 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
            unsigned pmd_id, const struct nlattr *actions, size_t actions_len)
     OVS_EXCLUDED(uft->mutex)
 {
-    uint32_t hash = uft_key_hash(key);
+    uint32_t hash = hash_key(uft, key);
     int error = 0;
 
     if (actions_len > UINT16_MAX) {

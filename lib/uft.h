@@ -79,7 +79,7 @@ struct uft_entry;
 
 /* Actions up to this long are kept in the entry; longer ones are copied to
  * their own allocation. */
-#define UFT_INLINE_ACTIONS 120
+#define UFT_INLINE_ACTIONS 88
 
 /* Statistics of an entry. */
 struct uft_stats {
@@ -143,5 +143,6 @@ void uft_count_lookups(struct uft *, uint32_t n_hits, uint32_t n_misses,
                        uint32_t n_unparsed);
 
 void uft_get_counters(const struct uft *, struct uft_counters *);
+uint32_t uft_hash(const struct uft *, const struct uft_key *);
 
 #endif /* lib/uft.h */
