@@ -481,19 +481,6 @@ uft_key_hash(const struct uft_key *key)
                         sizeof *key / sizeof(uint64_t), 0);
 }
 
-bool
-uft_key_equal(const struct uft_key *a, const struct uft_key *b)
-{
-    const uint64_t *x = (const uint64_t *) a;
-    const uint64_t *y = (const uint64_t *) b;
-    uint64_t diff = 0;
-
-    for (size_t i = 0; i < sizeof *a / sizeof(uint64_t); i++) {
-        diff |= x[i] ^ y[i];
-    }
-    return !diff;
-}
-
 /* Appends 'key' to 'ds' in the datapath's flow syntax. */
 void
 uft_key_format(const struct uft_key *key, struct ds *ds)

@@ -115,8 +115,23 @@ void uft_key_to_match(const struct uft_key *, struct match *);
 
 uint32_t uft_key_hash(const struct uft_key *);
 uint32_t uft_key_hash_5tuple(const struct uft_key *);
-bool uft_key_equal(const struct uft_key *, const struct uft_key *);
+static inline bool uft_key_equal(const struct uft_key *,
+                                 const struct uft_key *);
 
 void uft_key_format(const struct uft_key *, struct ds *);
+
+/* Inline: every lookup compares a key. */
+static inline bool
+uft_key_equal(const struct uft_key *a, const struct uft_key *b)
+{
+    const uint64_t *x = (const uint64_t *) a;
+    const uint64_t *y = (const uint64_t *) b;
+    uint64_t diff = 0;
+
+    for (size_t i = 0; i < sizeof *a / sizeof(uint64_t); i++) {
+        diff |= x[i] ^ y[i];
+    }
+    return !diff;
+}
 
 #endif /* lib/uft-key.h */

@@ -429,25 +429,61 @@ uft_lookup(const struct uft *uft, const struct uft_key *key)
 }
 
 /* Looks up the 'n' keys in 'keys', setting 'entries[i]' to the entry for
- * 'keys[i]' or NULL.  Hashes every key and prefetches its home bucket
- * first, so that the buckets' cache misses overlap. */
+ * 'keys[i]' or NULL.
+ *
+ * In three passes over the batch, so that the cache misses of different
+ * keys overlap instead of adding up: hash every key and prefetch its home
+ * bucket; find in each bucket the slot with the key's hash and prefetch
+ * that entry; compare the keys.  A key whose home bucket has no slot with
+ * its hash but has overflowed, or whose candidate is another key, takes
+ * the full walk (lookup__()). */
 void
 uft_lookup_batch(const struct uft *uft, const struct uft_key keys[],
                  size_t n, struct uft_entry *entries[])
 {
+    const struct uft_index *index = &uft->by_key;
     uint32_t hashes[NETDEV_MAX_BURST];
+    uint32_t buckets[NETDEV_MAX_BURST];
 
     ovs_assert(n <= NETDEV_MAX_BURST);
     for (size_t i = 0; i < n; i++) {
         hashes[i] = hash_key(uft, &keys[i]);
-        OVS_PREFETCH(&uft->by_key.buckets[bucket_of(&uft->by_key,
-                                                    hashes[i])]);
+        buckets[i] = bucket_of(index, hashes[i]);
+        OVS_PREFETCH(&index->buckets[buckets[i]]);
     }
+
     for (size_t i = 0; i < n; i++) {
-        entries[i] = lookup__(uft, &keys[i], hashes[i]);
-        if (entries[i]) {
-            OVS_PREFETCH(&entries[i]->actions);
-            OVS_PREFETCH(&entries[i]->inline_actions);
+        struct uft_bucket *bucket = &index->buckets[buckets[i]];
+        struct uft_entry *candidate = NULL;
+
+        for (int k = 0; k < UFT_SLOTS; k++) {
+            uint64_t slot;
+
+            atomic_read_explicit(&bucket->slots[k], &slot,
+                                 memory_order_acquire);
+            if (slot >> 32 == hashes[i] && slot) {
+                candidate = &uft->entries[(uint32_t) slot - 1];
+                OVS_PREFETCH(candidate);
+                OVS_PREFETCH(&candidate->actions);
+                break;
+            }
+        }
+        entries[i] = candidate;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        struct uft_entry *e = entries[i];
+
+        if (OVS_LIKELY(e && uft_key_equal(&e->key, &keys[i]))) {
+            OVS_PREFETCH(&e->inline_actions);
+        } else {
+            uint64_t n_overflow;
+
+            atomic_read_relaxed(&index->buckets[buckets[i]].n_overflow,
+                                &n_overflow);
+            entries[i] = (e || n_overflow
+                          ? lookup__(uft, &keys[i], hashes[i])
+                          : NULL);
         }
     }
 }
