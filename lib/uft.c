@@ -42,7 +42,7 @@ struct uft_bucket {
 BUILD_ASSERT_DECL(sizeof(struct uft_bucket) == 64);
 
 /* How many buckets past its home an entry may be placed.  A table whose
- * indexes hold twice its capacity in slots rarely needs more than one. */
+ * indexes hold 5/4 of its capacity in slots rarely needs more than one. */
 #define UFT_MAX_PROBE 64
 
 struct uft_index {
@@ -209,7 +209,10 @@ index_size(const struct uft_index *index)
 static void
 index_init(struct uft_index *index, uint32_t capacity, bool huge)
 {
-    uint64_t n_slots = (uint64_t) capacity * 2;
+    /* 80% full at capacity: seven-slot buckets rarely overflow there, and
+     * every slot costs memory once the table is in use (its pages are
+     * touched at random). */
+    uint64_t n_slots = (uint64_t) capacity * 5 / 4;
 
     index->n_buckets = MAX(1, DIV_ROUND_UP(n_slots, UFT_SLOTS));
     index->buckets = reserve(index_size(index), huge);
