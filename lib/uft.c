@@ -294,9 +294,11 @@ entries_size(uint32_t capacity)
     return (size_t) capacity * sizeof(struct uft_entry);
 }
 
-/* Creates a table for 'capacity' entries (at least 1). */
+/* Creates a table for 'capacity' entries (at least 1).  No other thread
+ * knows the table yet: no lock. */
 struct uft *
 uft_create(uint32_t capacity)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
 {
     struct uft *uft = xzalloc(sizeof *uft);
 
@@ -323,8 +325,11 @@ free_actions(struct uft_entry *e, const struct uft_actions *actions)
     }
 }
 
+/* With the last reference, no other thread can reach the table: no
+ * lock. */
 static void
 uft_unref(struct uft *uft)
+    OVS_NO_THREAD_SAFETY_ANALYSIS
 {
     if (uft && ovs_refcount_unref(&uft->refcnt) == 1) {
         for (uint32_t i = 0; i < uft->n_used; i++) {

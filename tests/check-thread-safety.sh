@@ -1,6 +1,7 @@
 #!/bin/sh
 # make check-thread-safety: clang's -Wthread-safety analysis over our code
-# (vfp/, ofproto-vfp/, vswitchd/, utilities/), every warning an error.
+# (lib/, vfp/, ofproto-vfp/, vswitchd/, utilities/), every warning an
+# error.
 #
 # The analysis checks the lock annotations of lib/compiler.h (OVS_GUARDED_BY,
 # OVS_REQUIRES, OVS_EXCLUDED, OVS_ACQUIRES, OVS_RELEASES...): a guarded
@@ -36,7 +37,7 @@ for f in "$@"; do
 done
 
 cd "$src"
-files=$(git ls-files 'vfp/*.c' 'ofproto-vfp/*.c' 'vswitchd/*.c' \
+files=$(git ls-files 'lib/*.c' 'vfp/*.c' 'ofproto-vfp/*.c' 'vswitchd/*.c' \
                      'utilities/*.c')
 status=0 n=0
 for f in $files; do
