@@ -84,10 +84,12 @@ stats_from_uft(const struct uft_stats *u, struct dpif_flow_stats *stats)
 }
 
 static void
-flow_from_dump_entry(const struct uft_dump_entry *d,
+flow_from_dump_entry(const struct uft_dump_entry *d, bool terse,
                      struct dp_flow_cache_flow *flow)
 {
-    uft_key_to_match(&d->key, &flow->match);
+    if (!terse) {
+        uft_key_to_match(&d->key, &flow->match);
+    }
     flow->ufid = d->ufid;
     flow->pmd_id = d->pmd_id;
     stats_from_uft(&d->stats, &flow->stats);
@@ -217,36 +219,44 @@ uft_dpif_get(void *ud_, unsigned pmd_id, const ovs_u128 *ufid,
     if (!uft_get(ud->uft, ufid, pmd_id, &d)) {
         return ENOENT;
     }
-    flow_from_dump_entry(&d, flow);
+    flow_from_dump_entry(&d, false, flow);
     return 0;
 }
 
+struct uft_dpif_dump {
+    uint32_t position;
+    bool terse;                 /* No match needed (the revalidator's). */
+};
+
 static void *
-uft_dpif_dump_create(void *ud OVS_UNUSED)
+uft_dpif_dump_create(void *ud OVS_UNUSED, bool terse)
 {
-    return xzalloc(sizeof(uint32_t));
+    struct uft_dpif_dump *dump = xzalloc(sizeof *dump);
+
+    dump->terse = terse;
+    return dump;
 }
 
 static int
-uft_dpif_dump_next(void *ud_, void *position_,
+uft_dpif_dump_next(void *ud_, void *dump_,
                    struct dp_flow_cache_flow *flows, int max)
 {
     struct uft_dpif *ud = ud_;
-    uint32_t *position = position_;
+    struct uft_dpif_dump *dump = dump_;
     struct uft_dump_entry d[64];
     size_t n;
 
-    n = uft_dump(ud->uft, position, d, MIN(max, ARRAY_SIZE(d)));
+    n = uft_dump(ud->uft, &dump->position, d, MIN(max, ARRAY_SIZE(d)));
     for (size_t i = 0; i < n; i++) {
-        flow_from_dump_entry(&d[i], &flows[i]);
+        flow_from_dump_entry(&d[i], dump->terse, &flows[i]);
     }
     return n;
 }
 
 static void
-uft_dpif_dump_destroy(void *ud OVS_UNUSED, void *position)
+uft_dpif_dump_destroy(void *ud OVS_UNUSED, void *dump)
 {
-    free(position);
+    free(dump);
 }
 
 static void
