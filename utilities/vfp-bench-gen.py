@@ -557,11 +557,15 @@ FIELDS = ('kpps', 'cyc', 'passes', 'emc', 'smc', 'mf', 'upcalls', 'us',
           'rx', 'hz', 'rss', 'rss0', 'huge0', 'sysh0', 'huge1', 'sysh1',
           'srx', 'recirc', 'conns', 'flows0', 'ct0')
 SETUP_ORDER = ('vfp', 'ofdpif', 'normal')
+SEEN = []                       # setups in the order runs.txt has them
 
 
 def setup_key(s):
     base = s.split(':')[0]
-    return (SETUP_ORDER.index(base) if base in SETUP_ORDER else 9, s)
+    if s not in SEEN:
+        SEEN.append(s)
+    return (SETUP_ORDER.index(base) if base in SETUP_ORDER else 9,
+            SEEN.index(s))
 
 
 def median(xs):
@@ -594,6 +598,7 @@ def report(argv):
             order.append((w[0], w[1]))
         if w[2] not in setups:
             setups.append(w[2])
+            setup_key(w[2])
         r = dict(zip(FIELDS, map(float, w[4:])))
         # Memory per connection, both directions: RSS growth plus the
         # process's hugetlb growth (not in RSS), over the run.

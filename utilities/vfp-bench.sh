@@ -730,6 +730,15 @@ memory_case() {
     . "$case/topo"
     n=$CONNS
     setups=$(with_builds $setups)
+    if [ -n "$VFP_BENCH_SETUPS" ]; then
+        local keep= s
+        for s in $setups; do
+            case " $VFP_BENCH_SETUPS " in
+            *" $s "*|*" ${s%%:*} "*) keep="$keep $s" ;;
+            esac
+        done
+        setups=$keep
+    fi
     for r in $(seq "$rounds"); do
         for setup in $setups; do
             dp=$(dp_of $setup)
