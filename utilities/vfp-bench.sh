@@ -347,8 +347,11 @@ bridges_up() {
     case $setup in
     vfp*)
         ovs-vsctl add-br vb-br -- set bridge vb-br datapath_type=vfp-netdev
+        # 1M connections are over the port's default connection limit
+        # (500k); the limit is the same for every case.
         dpdk_port vb-br vm "$(role vm)" "$case/vm$pcap_suffix.pcap" \
-            external_ids:attached-mac=00:00:00:00:00:01
+            external_ids:attached-mac=00:00:00:00:00:01 \
+            other_config:vfp-max-connections=4000000
         dpdk_port vb-br up "$(role up)" "$case/up$pcap_suffix.pcap" \
             other_config:vfp-uplink=true
         if [ "$TUNNEL" = 1 ]; then
