@@ -317,15 +317,17 @@ dpdk_port() {
         "options:dpdk-devargs=$args" other_config:pmd-rxq-affinity=$pin "$@"
 }
 
+# release_sources [SECONDS]: starts the traffic.
 release_sources() {
-    # The uplink first: connections are opened from the network side, and
-    # stateful setups must see that direction first.
+    # The uplink first, SECONDS (1) before the others: connections are
+    # opened from the network side, and stateful setups must see that
+    # direction first.
     local p
     for p in up $held_ports; do
         case " $held_ports " in *" $p "*) ;; *) continue ;; esac
         ovs-vsctl set Interface "$p" other_config:pmd-rxq-affinity=0:1
         held_ports=$(echo " $held_ports " | sed "s/ $p / /")
-        [ -z "${held_ports// }" ] || sleep 1
+        [ -z "${held_ports// }" ] || sleep "${1:-1}"
     done
     held_ports=
 }
@@ -335,6 +337,14 @@ release_sources() {
 bridges_up() {
     local setup=$1 case=$2 TUNNEL SOURCES CONNS PASSES role
     . "$case/topo"
+    # The first pass of 1M connections outlasts the default 10 s max-idle:
+    # flows of its first connections would expire before their next
+    # packet.
+    if [ "${PASSES:-0}" -gt 1 ]; then
+        ovs-vsctl set Open_vSwitch . other_config:max-idle=600000
+    else
+        ovs-vsctl remove Open_vSwitch . other_config max-idle
+    fi
     role() { case " $SOURCES " in *" $1 "*) echo source ;; *) echo sink ;; esac; }
     vdev=$((vdev + 1))
     # The hold port, pinned to core 1, isolates the PMD (pmd-rxq-isolate).
@@ -362,6 +372,12 @@ bridges_up() {
                 options:local_ip=192.168.0.1 \
                 -- set bridge vb-br \
                    other_config:vfp-tunnel-mac=aa:aa:aa:aa:aa:01
+        fi
+        if [ "${PASSES:-0}" -gt 1 ]; then
+            # Nor may VFP's connections time out meanwhile.
+            ovs-vsctl set bridge vb-br \
+                other_config:vfp-tcp-syn-timeout=600 \
+                other_config:vfp-tcp-established-timeout=600
         fi
         VFP_CTL="vfp-ctl --timeout=120" CASE=$case \
             bash -e -c 'eval "$(cat "$CASE/vfp.sh")"' ;;
@@ -452,6 +468,14 @@ stats_fields() {
          END { printf "%d %d\n", rx, rc }' "$1"
 }
 
+# port_rx SETUP PORT: packets PORT received so far.
+port_rx() {
+    ovs-appctl dpctl/show -s "netdev@$(dp_of "$1")" \
+        | awk -v p="$2" '$1 == "port" && $3 == p { f = 1; next }
+                         f && /RX packets:/ { sub(/.*RX packets:/, "");
+                                              print $1 + 0; exit }'
+}
+
 # pmd_rx SETUP: packets received by the datapath's PMDs so far.
 pmd_rx() {
     ovs-appctl dpif-netdev/pmd-stats-show "$(dp_of "$1")" \
@@ -496,23 +520,38 @@ measure() {
             last=$n
         done
     elif [ "${PASSES:-0}" != 0 ]; then
-        # K passes read from the file: the first pass (every source's)
+        # K passes read from the file: the first pass of every source
         # opens the connections; then the window, until the duration ends
-        # or the passes run out (no packet for 0.5 s).
-        local words first last t
-        words=$(echo $SOURCES | wc -w)
-        first=$((CONNS * words))
-        release_sources
+        # or a source runs dry (no packet for 0.5 s: the window keeps both
+        # directions).  The VM's side starts soon after the uplink's: a
+        # second would be all 4 passes from the uplink on ofdpif.
+        local src done last t
+        release_sources 0.05
         for i in $(seq 6000); do
-            [ "$(pmd_rx "$setup")" -lt "$first" ] || break
-            sleep 0.1
+            done=true
+            for src in $SOURCES; do
+                [ "$(port_rx "$setup" $src)" -ge "$CONNS" ] || done=false
+            done
+            ! $done || break
+            sleep 0.5
         done
         ovs-appctl dpif-netdev/pmd-stats-clear "$dp" > /dev/null
-        last=-1
+        last=
         for t in $(seq $((duration * 2))); do
             sleep 0.5
-            n=$(pmd_rx "$setup")
-            [ "$n" != "$last" ] || break
+            n=
+            for src in $SOURCES; do
+                n="$n $(port_rx "$setup" $src)"
+            done
+            if [ -n "$last" ]; then
+                local a b dry=false
+                set -- $last
+                for b in $n; do
+                    [ "$b" != "$1" ] || dry=true
+                    shift
+                done
+                ! $dry || break
+            fi
             last=$n
         done
     else
