@@ -365,8 +365,8 @@ bridges_up() {
         dpdk_port vb-br up "$(role up)" "$case/up$pcap_suffix.pcap" \
             other_config:vfp-uplink=true
         if [ "$TUNNEL" = 1 ]; then
-            # The tunnel endpoint, the generator's local PA and its MAC:
-            # VFP decapsulates only what is addressed to it.
+            # The local PA and its MAC are the tunnel endpoint: VFP
+            # decapsulates only what is addressed to it.
             ovs-vsctl add-port vb-br vx -- set Interface vx type=vxlan \
                 options:remote_ip=flow options:key=flow \
                 options:local_ip=192.168.0.1 \
