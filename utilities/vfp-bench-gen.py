@@ -6,7 +6,8 @@
 # layer, VXLAN through a tunnel port), and (3) the traffic as pcap files.
 #
 #   vfp-bench-gen.py SCENARIO [--conns N] [--layers N] [--rules N]
-#                    [--stateful] [--syn] --out DIR
+#                    [--stateful] [--syn] [--inbound-only] [--passes K]
+#                    --out DIR
 #
 # SCENARIO: "4layer" (the paper's VNET, SLB NAT, ACL, metering example, both
 # directions), "layers" (N layers of --rules rules, inbound), "classify" (one
@@ -17,8 +18,11 @@
 #                  groups as replace-group files group-*.rules
 #   of.flows       ovs-ofctl add-flows input for bridge "brof"
 #   ofphy.flows    flows for "vb-phy" (the VXLAN underlay bridge), if tunneled
-#   topo           shell variables: TUNNEL=0|1, SOURCES="up" or "up vm"
+#   topo           shell variables: TUNNEL=0|1, SOURCES="up" or "up vm",
+#                  CONNS=N, PASSES=K (0: the pcaps hold one pass, replayed
+#                  from memory forever; K: K passes, read once from the file)
 #   up.pcap, vm.pcap       traffic entering from the uplink / from the VM
+#                  (--inbound-only: up.pcap alone)
 #   up-sample.pcap, vm-sample.pcap  a few packets for the correctness check
 #
 # Python 3 standard library only.
@@ -89,11 +93,13 @@ def vxlan(inner, sport):
                ipv4(REMOTE_PA, LOCAL_PA, 17, udp, df=True))
 
 
-def write_pcap(name, pkts):
+def write_pcap(name, pkts, passes=1):
+    body = b''.join(struct.pack('<IIII', 0, 0, len(p), len(p)) + p
+                    for p in pkts)
     with open(name, 'wb') as f:
         f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for p in pkts:
-            f.write(struct.pack('<IIII', 0, 0, len(p), len(p)) + p)
+        for _ in range(passes):
+            f.write(body)
 
 
 NCLIENTS = 1000
@@ -480,7 +486,7 @@ def traffic(scenario, args):
         if scenario == '4layer':
             inner = eth(VM_MAC, GW_MAC, tcp(cip, VIP, cport, 80, flags))
             up.append(vxlan(inner, 49152 + i % 16384))
-            if not args.syn:
+            if not args.syn and not args.inbound_only:
                 vm.append(eth(GW_MAC, VM_MAC,
                               tcp(VM_IP, cip, 80, cport, 0x10)))
         elif scenario == 'layers':
@@ -540,8 +546,26 @@ def compare(a_dir, b_dir):
     return 0 if ok else 1
 
 
+# One run in runs.txt: SCENARIO CASE SETUP ROUND, then these.  From
+# pmd-perf-show: kpps .. hz; memory of ovs-vswitchd (kB) at the end (rss),
+# before the first packet (rss0, huge0 hugetlb pages of the process,
+# sysh0 hugepages in use on the machine), at the end (huge1, sysh1); from
+# pmd-stats-show over the window: srx packets received, recirc
+# recirculations; conns the case's connections; flows0, ct0 datapath flows
+# and conntrack entries before the first packet (0 0: a fresh datapath).
 FIELDS = ('kpps', 'cyc', 'passes', 'emc', 'smc', 'mf', 'upcalls', 'us',
-          'rx', 'hz', 'rss')
+          'rx', 'hz', 'rss', 'rss0', 'huge0', 'sysh0', 'huge1', 'sysh1',
+          'srx', 'recirc', 'conns', 'flows0', 'ct0')
+SETUP_ORDER = ('vfp', 'ofdpif', 'normal')
+SEEN = []                       # setups in the order runs.txt has them
+
+
+def setup_key(s):
+    base = s.split(':')[0]
+    if s not in SEEN:
+        SEEN.append(s)
+    return (SETUP_ORDER.index(base) if base in SETUP_ORDER else 9,
+            SEEN.index(s))
 
 
 def median(xs):
@@ -564,6 +588,7 @@ def report(argv):
     a = ap.parse_args(argv)
     runs = {}
     order = []
+    setups = []
     for line in open(a.runs):
         w = line.split()
         if len(w) != 4 + len(FIELDS):
@@ -571,7 +596,22 @@ def report(argv):
         key = (w[0], w[1], w[2])
         if (w[0], w[1]) not in order:
             order.append((w[0], w[1]))
-        runs.setdefault(key, []).append(dict(zip(FIELDS, map(float, w[4:]))))
+        if w[2] not in setups:
+            setups.append(w[2])
+            setup_key(w[2])
+        r = dict(zip(FIELDS, map(float, w[4:])))
+        # Memory per connection, both directions: RSS growth plus the
+        # process's hugetlb growth (not in RSS), over the run.
+        r['bpc'] = ((r['rss'] - r['rss0']) + (r['huge1'] - r['huge0'])) \
+            * 1024 / r['conns'] if r['conns'] else 0
+        r['hbpc'] = (r['huge1'] - r['huge0']) * 1024 / r['conns'] \
+            if r['conns'] else 0
+        # Datapath passes per packet, (rx + recirculations) / rx.
+        r['spasses'] = (r['srx'] + r['recirc']) / r['srx'] if r['srx'] \
+            else 0
+        runs.setdefault(key, []).append(r)
+    setups.sort(key=setup_key)
+    vfps = [s for s in setups if s.split(':')[0] == 'vfp']
 
     def med(scen, label, setup, field):
         rs = runs.get((scen, label, setup), [])
@@ -593,47 +633,80 @@ def report(argv):
         for line in open(a.checks):
             s = line.split()
             checks[(s[0], s[1])] = s[3]
-    w('Medians of every setup\'s runs (rounds alternate vfp, ofdpif, '
-      'normal).  Kpps and cycles/packet from pmd-perf-show over the '
-      'measured window.')
+    allruns = [r for rs in runs.values() for r in rs]
+    stale = [r for r in allruns if r['flows0'] or r['ct0']]
+    w('Every run (each round of each setup of each case) started from a '
+      'fresh ovs-vswitchd: the previous one stopped and waited for, its '
+      'bridges, taps and hugepages gone, conntrack flushed; %d of %d runs '
+      'had no datapath flow and no conntrack entry before the first '
+      'packet%s.' % (len(allruns) - len(stale), len(allruns),
+                     '' if not stale else ' (the others are NOT fresh)'))
+    w('')
+    w('Medians of every setup\'s runs (rounds alternate %s).  Kpps and '
+      'cycles/packet from pmd-perf-show over the measured window; passes '
+      '(rx + recirculations) / rx from pmd-stats-show; bytes/conn: growth '
+      'of ovs-vswitchd\'s VmRSS plus its hugetlb pages (not in VmRSS) from '
+      'before the first packet to the end of the run, per connection, both '
+      'directions.' % ', '.join(setups))
     w('')
     w('| scenario | case | setup | runs | Kpps | cycles/pkt | passes/pkt | '
-      'EMC % | megaflow % | upcalls | us/upcall | vs ofdpif | vs normal | '
-      'check |')
-    w('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+      'EMC % | megaflow % | upcalls | us/upcall | bytes/conn | '
+      'vs ofdpif | vs normal | check |')
+    w('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
     for scen, label in order:
-        for setup in ('vfp', 'ofdpif', 'normal'):
+        for setup in setups:
             if not nrounds(scen, label, setup):
                 continue
+            base = setup.split(':')[0]
             k = med(scen, label, setup, 'kpps')
             w('| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | '
-              '%s | %s |' % (
+              '%s | %s | %s |' % (
                   scen, label, setup, nrounds(scen, label, setup), fmt(k),
                   fmt(med(scen, label, setup, 'cyc')),
-                  fmt(med(scen, label, setup, 'passes'), '%.2f'),
+                  fmt(med(scen, label, setup, 'spasses'), '%.2f'),
                   fmt(med(scen, label, setup, 'emc'), '%.1f'),
                   fmt(med(scen, label, setup, 'mf'), '%.1f'),
                   fmt(med(scen, label, setup, 'upcalls')),
                   fmt(med(scen, label, setup, 'us'), '%.1f'),
+                  fmt(med(scen, label, setup, 'bpc')),
                   ratio(k, med(scen, label, 'ofdpif', 'kpps'))
-                  if setup == 'vfp' else '',
+                  if base == 'vfp' else '',
                   ratio(k, med(scen, label, 'normal', 'kpps'))
-                  if setup != 'normal' else '',
-                  checks.get((scen, label), '') if setup == 'vfp' else ''))
+                  if base != 'normal' else '',
+                  checks.get((scen, label), '') if base == 'vfp' else ''))
     w('')
+
+    # Inbound VXLAN: datapath passes per packet.
+    drows = [(l, s) for sc, l in order if sc == 'decap' for s in setups
+             if nrounds('decap', l, s)]
+    if drows:
+        w('Inbound VXLAN (decap scenario, uplink traffic only): datapath '
+          'passes per packet, (rx + recirculations) / rx from '
+          'pmd-stats-show over the window.')
+        w('')
+        w('| case | setup | rx | recirculations | passes/pkt | cycles/pkt |')
+        w('|---|---|---|---|---|---|')
+        for l, s in drows:
+            w('| %s | %s | %s | %s | %s | %s |' % (
+                l, s, fmt(med('decap', l, s, 'srx')),
+                fmt(med('decap', l, s, 'recirc')),
+                fmt(med('decap', l, s, 'spasses'), '%.2f'),
+                fmt(med('decap', l, s, 'cyc'))))
+        w('')
 
     # New connections: busy cycles per packet over the first pass.
     setup_rows = []
     for scen, label in order:
         if not (scen.startswith('setup') or scen == 'classify-first'):
             continue
-        for setup in ('vfp', 'ofdpif'):
+        for setup in vfps + ['ofdpif']:
             cyc = med(scen, label, setup, 'cyc')
             hz = med(scen, label, setup, 'hz')
             if cyc:
                 setup_rows.append((scen, label, setup, cyc, hz / cyc / 1000,
                                    med(scen, label, setup, 'us'),
-                                   med(scen, label, setup, 'upcalls')))
+                                   med(scen, label, setup, 'upcalls'),
+                                   med(scen, label, setup, 'bpc')))
     if setup_rows:
         w('New connections (every packet of the window a first packet; '
           'window = the pcap\'s first pass): busy cycles per packet, the '
@@ -641,10 +714,10 @@ def report(argv):
           '(ofdpif upcalls only for new megaflows).')
         w('')
         w('| scenario | case | setup | cycles/new conn | k new conns/s | '
-          'us/upcall | upcalls |')
-        w('|---|---|---|---|---|---|---|')
+          'us/upcall | upcalls | bytes/conn |')
+        w('|---|---|---|---|---|---|---|---|')
         for r in setup_rows:
-            w('| %s | %s | %s | %.0f | %.0f | %.1f | %.0f |' % r)
+            w('| %s | %s | %s | %.0f | %.0f | %.1f | %.0f | %.0f |' % r)
         w('')
 
     mem = {}
@@ -655,16 +728,22 @@ def report(argv):
                 kv = dict(x.split('=') for x in s[4:])
                 mem.setdefault((s[0], s[1], s[2]), []).append(kv)
     if mem:
-        w('Memory: growth of ovs-vswitchd\'s RSS from before the first '
-          'packet to all connections installed, per connection; datapath '
-          'flows at the end.')
+        w('Memory: growth of ovs-vswitchd\'s VmRSS and of its hugetlb pages '
+          '(/proc/PID/smaps_rollup; DPDK\'s hugepages are not in VmRSS) from '
+          'before the first packet to all connections installed, per '
+          'connection (both directions); datapath flows at the end; each '
+          'run on a fresh ovs-vswitchd.')
         w('')
-        w('| scenario | case | setup | runs | bytes/connection | '
-          'datapath flows |')
-        w('|---|---|---|---|---|---|')
-        for (scen, label, setup), kvs in mem.items():
-            w('| %s | %s | %s | %d | %.0f | %.0f |' % (
+        w('| scenario | case | setup | runs | RSS bytes/conn | '
+          'hugepage bytes/conn | bytes/conn | datapath flows |')
+        w('|---|---|---|---|---|---|---|---|')
+        for (scen, label, setup), kvs in sorted(
+                mem.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                             setup_key(kv[0][2]))):
+            w('| %s | %s | %s | %d | %.0f | %.0f | %.0f | %.0f |' % (
                 scen, label, setup, len(kvs),
+                median([float(k['rss_bytes_per_conn']) for k in kvs]),
+                median([float(k['huge_bytes_per_conn']) for k in kvs]),
                 median([float(k['bytes_per_conn']) for k in kvs]),
                 median([float(k['dp_flows'] or 0) for k in kvs])))
         w('')
@@ -676,7 +755,7 @@ def report(argv):
         t.append('| %s | %s | %s | %s |' % (name, value, goal,
                                             '-' if ok is None else
                                             ('met' if ok else 'MISSED')))
-    for label in ('1000conns', '100000conns'):
+    for label in ('1000conns', '100000conns', '1000000conns'):
         v = med('established', label, 'vfp', 'kpps')
         o = med('established', label, 'ofdpif', 'kpps')
         n = med('established', label, 'normal', 'kpps')
@@ -709,10 +788,10 @@ def report(argv):
             target('4 vfp 50k/200 rules, %s' % what, '%.2fx' % (c50k / c200),
                    '<= 2x', c50k / c200 <= 2)
     for (scen, label, setup), kvs in mem.items():
-        if setup == 'vfp':
+        if setup.split(':')[0] == 'vfp':
             b = median([float(k['bytes_per_conn']) for k in kvs])
-            target('5 %s vfp RSS bytes per connection' % scen, '%.0f' % b,
-                   '<= 1024', b <= 1024)
+            target('5 %s %s RSS + hugepage bytes per connection'
+                   % (scen, setup), '%.0f' % b, '<= 1024', b <= 1024)
     if t:
         w('| target | measured | goal | |')
         w('|---|---|---|---|')
@@ -819,6 +898,11 @@ def main():
     ap.add_argument('--stateful', action='store_true')
     ap.add_argument('--syn', action='store_true',
                     help='every packet a new connection\'s SYN')
+    ap.add_argument('--inbound-only', action='store_true',
+                    help='no traffic from the VM (4layer)')
+    ap.add_argument('--passes', type=int, default=0,
+                    help='write K passes of the traffic, for cases whose '
+                    'packets do not fit in the replaying port\'s mbufs')
     ap.add_argument('--sample', type=int, default=16)
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
@@ -838,16 +922,16 @@ def main():
         with open(os.path.join(args.out, 'ofphy.flows'), 'w') as f:
             f.write('\n'.join(of_phy_flows()) + '\n')
     up, vm = traffic(args.scenario, args)
-    write_pcap(os.path.join(args.out, 'up.pcap'), up)
+    write_pcap(os.path.join(args.out, 'up.pcap'), up, max(1, args.passes))
     write_pcap(os.path.join(args.out, 'up-sample.pcap'), up[:args.sample])
     sources = 'up'
     if vm:
-        write_pcap(os.path.join(args.out, 'vm.pcap'), vm)
+        write_pcap(os.path.join(args.out, 'vm.pcap'), vm, max(1, args.passes))
         write_pcap(os.path.join(args.out, 'vm-sample.pcap'), vm[:args.sample])
         sources = 'up vm'
     with open(os.path.join(args.out, 'topo'), 'w') as f:
-        f.write('TUNNEL=%d\nSOURCES="%s"\nCONNS=%d\n'
-                % (tunnel, sources, args.conns))
+        f.write('TUNNEL=%d\nSOURCES="%s"\nCONNS=%d\nPASSES=%d\n'
+                % (tunnel, sources, args.conns, args.passes))
 
 
 if __name__ == '__main__':

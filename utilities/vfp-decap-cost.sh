@@ -82,6 +82,12 @@ run() {
     echo "== $name"
     ovs-appctl dpif-netdev/pmd-perf-show vfp-netdev \
         | grep -E "Rx packets|Datapath passes|Tx packets"
+    # Datapath passes per packet: (rx + recirculations) / rx.
+    ovs-appctl dpif-netdev/pmd-stats-show vfp-netdev \
+        | awk '/packets received:/ { rx += $3 }
+               /packet recirculations:/ { rc += $3 }
+               END { if (rx) printf "  passes per packet: (%d + %d) / %d = %.2f\n",
+                                    rx, rc, rx, (rx + rc) / rx }'
 }
 run plain
 run vxlan
