@@ -16,6 +16,7 @@ TESTSUITE_AT = \
 	tests/vfp-grammar.at \
 	tests/vfp-tunnel.at \
 	tests/vfp-malformed.at \
+	tests/vfp-uft.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
