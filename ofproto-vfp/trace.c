@@ -33,6 +33,7 @@
 #include "dp-packet.h"
 #include "dpif.h"
 #include "flow.h"
+#include "lib/uft-key.h"
 #include "netdev.h"
 #include "odp-util.h"
 #include "ofproto-vfp/backer.h"
@@ -433,7 +434,8 @@ dp_flow_matches(const struct dpif_flow *f, const struct flow *flow)
 /* The datapath flow a packet with headers 'flow' would hit now: {"ufid",
  * "actions"}, or null.  Dumps the datapath: for tests and debugging. */
 static struct json *
-find_dp_flow(const struct vfp_backer *backer, const struct flow *flow)
+find_dp_flow(const struct vfp_backer *backer, const struct flow *flow,
+             bool uft_parses)
 {
     struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, false,
                                                         NULL);
@@ -447,7 +449,14 @@ find_dp_flow(const struct vfp_backer *backer, const struct flow *flow)
      * dpif_flow_dump_destroy(), and a dump stopped early leaks it. */
     while ((n = dpif_flow_dump_next(thread, flows, ARRAY_SIZE(flows))) > 0) {
         for (int i = 0; i < n && !json; i++) {
-            if (dp_flow_matches(&flows[i], flow)) {
+            /* The unified flow table's entries are found only by the
+             * packets its parser accepts (lib/uft-key.h); the others miss
+             * them and go to the slow path. */
+            bool in_uft = (flows[i].attrs.dp_layer
+                           && !strcmp(flows[i].attrs.dp_layer, "uft"));
+
+            if ((uft_parses || !in_uft)
+                && dp_flow_matches(&flows[i], flow)) {
                 struct ds s = DS_EMPTY_INITIALIZER;
 
                 json = json_object_create();
@@ -549,7 +558,18 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
                                per_packet ? "per-packet" : "uf");
     }
     if (packet) {
-        json_object_put(json, "datapath_flow", find_dp_flow(backer, &flow));
+        /* On a copy: the parser sets offsets and the RSS hash. */
+        struct dp_packet *copy = dp_packet_clone(packet);
+        struct uft_key key;
+        uint16_t tcp_flags;
+        bool uft_parses;
+
+        pkt_metadata_init(&copy->md, port->odp_port);
+        uft_parses = uft_key_from_packet(copy, port->odp_port, &key,
+                                         &tcp_flags);
+        dp_packet_delete(copy);
+        json_object_put(json, "datapath_flow",
+                        find_dp_flow(backer, &flow, uft_parses));
     }
     if (packet && out) {
         struct json *decap = trace_decap(backer, fport, &flow, packet);
