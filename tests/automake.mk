@@ -123,6 +123,8 @@ tests_vfptest_SOURCES = \
 	tests/test-forwarding.c \
 	tests/test-ufid.c \
 	tests/test-uft.c \
+	tests/test-uft-parser.c \
+	tests/test-uft-roundtrip.c \
 	tests/test-uft-util.c \
 	tests/test-uft-util.h
 tests_vfptest_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
