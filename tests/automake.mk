@@ -123,6 +123,7 @@ tests_vfptest_SOURCES = \
 	tests/test-forwarding.c \
 	tests/test-ufid.c \
 	tests/test-uft.c \
+	tests/test-uft-bench.c \
 	tests/test-uft-parser.c \
 	tests/test-uft-roundtrip.c \
 	tests/test-uft-util.c \
