@@ -124,6 +124,7 @@ tests_vfptest_SOURCES = \
 	tests/test-ufid.c \
 	tests/test-uft.c \
 	tests/test-uft-bench.c \
+	tests/test-uft-concurrent.c \
 	tests/test-uft-parser.c \
 	tests/test-uft-roundtrip.c \
 	tests/test-uft-util.c \
