@@ -46,6 +46,18 @@ proto_is_ipv6_ext(uint8_t proto)
             || proto == IPPROTO_FRAGMENT);
 }
 
+/* Whether 'proto' is ICMP on IPv6 or ICMPv6 on IPv4: miniflow_extract()
+ * parses their type and code, but the Netlink flow key has no place for
+ * them, so that a datapath flow put through it matches any type and code
+ * and would make a key that no packet has. */
+static bool
+icmp_on_other_ip(ovs_be16 dl_type, uint8_t proto)
+{
+    return (dl_type == htons(ETH_TYPE_IP)
+            ? proto == IPPROTO_ICMPV6
+            : proto == IPPROTO_ICMP);
+}
+
 static bool
 icmpv6_is_nd(uint8_t type, uint8_t code)
 {
@@ -160,6 +172,7 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
         || (flow->dl_type != htons(ETH_TYPE_IP)
             && flow->dl_type != htons(ETH_TYPE_IPV6))
         || flow->nw_proto == IPPROTO_IGMP
+        || icmp_on_other_ip(flow->dl_type, flow->nw_proto)
         || (flow->dl_type == htons(ETH_TYPE_IPV6)
             && proto_is_ipv6_ext(flow->nw_proto))
         || (flow->nw_proto == IPPROTO_ICMPV6
@@ -364,6 +377,9 @@ uft_key_from_packet(struct dp_packet *packet, odp_port_t in_port,
     packet->l4_ofs = l4 - data;
 
     *tcp_flags = 0;
+    if (icmp_on_other_ip(dl_type, key->nw_proto)) {
+        return false;
+    }
     switch (key->nw_proto) {
     case IPPROTO_TCP: {
         const struct tcp_header *tcp = (const void *) l4;

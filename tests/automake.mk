@@ -122,7 +122,14 @@ tests_vfptest_SOURCES = \
 	tests/test-classifier.c \
 	tests/test-ht.c \
 	tests/test-forwarding.c \
-	tests/test-ufid.c
+	tests/test-ufid.c \
+	tests/test-uft.c \
+	tests/test-uft-bench.c \
+	tests/test-uft-concurrent.c \
+	tests/test-uft-parser.c \
+	tests/test-uft-roundtrip.c \
+	tests/test-uft-util.c \
+	tests/test-uft-util.h
 tests_vfptest_CPPFLAGS = $(AM_CPPFLAGS) -I $(OVS_SRCDIR)/tests
 tests_vfptest_LDADD = \
 	$(OVS_SRCDIR)/tests/ovstest.$(OBJEXT) \
