@@ -26,6 +26,7 @@
 #include "dpif.h"
 #include "lib/uft.h"
 #include "netlink.h"
+#include "odp-util.h"
 #include "odp-netlink.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
@@ -36,6 +37,7 @@ VLOG_DEFINE_THIS_MODULE(uft_dpif);
 COVERAGE_DEFINE(uft_declined_shape);
 COVERAGE_DEFINE(uft_declined_actions);
 COVERAGE_DEFINE(uft_declined_full);
+COVERAGE_DEFINE(uft_declined_packet);
 
 struct uft_dpif {
     struct dpif *dpif;
@@ -145,11 +147,28 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
                       dp_packet_batch_size(packets) - n_keys);
 }
 
+/* Whether 'packet', whose metadata is valid, is one that the table's
+ * parser reads (uft-key.h).  On a copy: the parser sets offsets and the
+ * RSS hash. */
+static bool
+packet_parses(const struct dp_packet *packet)
+{
+    struct dp_packet *copy = dp_packet_clone(packet);
+    struct uft_key key;
+    uint16_t tcp_flags;
+    bool ok;
+
+    copy->md = packet->md;
+    ok = uft_key_from_packet(copy, ODPP_NONE, &key, &tcp_flags);
+    dp_packet_delete(copy);
+    return ok;
+}
+
 static int
 uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
              const ovs_u128 *ufid, const struct nlattr *actions,
              size_t actions_len, enum dpif_flow_put_flags flags,
-             struct dpif_flow_stats *stats)
+             const struct dp_packet *packet, struct dpif_flow_stats *stats)
 {
     struct uft_dpif *ud = ud_;
     struct uft_key key;
@@ -175,6 +194,14 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
     }
     if (!uft_key_from_match(match, &key)) {
         COVERAGE_INC(uft_declined_shape);
+        return DP_FLOW_CACHE_DECLINED;
+    }
+    /* A flow made by a packet that the parser refuses (an IPv4 header
+     * that fails its sanity check, whose key is "IPv4, all zero") would
+     * never be hit by the packets like it: dpif-netdev keeps it, so that
+     * they still hit it as they did before the table. */
+    if (packet && !packet_parses(packet)) {
+        COVERAGE_INC(uft_declined_packet);
         return DP_FLOW_CACHE_DECLINED;
     }
     if (!actions_supported(actions, actions_len)) {

@@ -638,8 +638,9 @@ mutate(struct pkt *p, const char **kind)
         for (int i = 0; i < n; i++) {
             size_t ofs = random_range(4) ? random_range(hdr)
                                          : random_range(p->len);
-            p->data[ofs] = random_range(2) ? random_uint8()
-                                           : p->data[ofs] ^ (1 << random_range(8));
+            uint8_t flipped = p->data[ofs] ^ (1 << random_range(8));
+
+            p->data[ofs] = random_range(2) ? random_uint8() : flipped;
         }
         *kind = "flip";
     } else if (r < 8 && p->ip4) {

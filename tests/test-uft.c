@@ -614,12 +614,14 @@ run_reference(uint32_t capacity, uint32_t n_ops)
  * probe limit of it: the table refuses further ones (ENOSPC, counted as
  * full) before it is full.  Shows how many fit, for the by-ufid index (all
  * ufids with the same first word) and the by-key index (keys found by
- * trying, as anyone who sends packets can, since uft_key_hash() has no
- * secret).  Entries of other hashes still go in. */
+ * trying with the table's own hash, uft_hash(), which depends on values
+ * drawn at random when the table is created: a sender of packets does not
+ * know it).  Entries of other hashes still go in. */
 static void
 test_probe_limit(uint32_t capacity, bool by_key)
 {
-    uint32_t n_buckets = MAX(1, DIV_ROUND_UP(2 * capacity, 7));
+    uint32_t n_buckets = MAX(1, DIV_ROUND_UP((uint64_t) capacity * 5 / 4,
+                                             7));
     struct uft *uft = uft_create(capacity);
     uint32_t id = 0, n_ufid, n_key;
     static const struct nlattr none;
@@ -654,7 +656,7 @@ test_probe_limit(uint32_t capacity, bool by_key)
         do {
             uft_test_key(id++, &key);
             tries++;
-        } while (((uint64_t) uft_key_hash(&key) * n_buckets) >> 32);
+        } while (((uint64_t) uft_hash(uft, &key) * n_buckets) >> 32);
         ufid = uft_test_ufid(id);
         error = uft_insert(uft, &key, &ufid, 0, &none, 0);
         if (error) {
