@@ -52,7 +52,7 @@
  * Thread-safety
  * =============
  *
- * Lookups (uft_lookup_batch(), uft_find_ufid()) are lock-free and may run
+ * Lookups (uft_lookup_batch(), uft_lookup()) are lock-free and may run
  * in any number of threads at once with one writer.  Writers (insert,
  * modify, remove, flush, and reading entries for a dump) take the table's
  * mutex.  A removed entry, and replaced actions, are reused or freed only
