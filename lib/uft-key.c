@@ -65,6 +65,24 @@ icmpv6_is_nd(uint8_t type, uint8_t code)
                          || type == ND_NEIGHBOR_ADVERT);
 }
 
+/* Copies into 'key' the IPv4 tunnel metadata 'tnl', as miniflow_extract()
+ * copies it into a flow. */
+static void
+key_set_tunnel(struct uft_key *key, const struct flow_tnl *tnl)
+{
+    key->flags |= UFT_KEY_TUNNEL;
+    key->tun.id = tnl->tun_id;
+    key->tun.src = tnl->ip_src;
+    key->tun.dst = tnl->ip_dst;
+    key->tun.flags = tnl->flags;
+    key->tun.tos = tnl->ip_tos;
+    key->tun.ttl = tnl->ip_ttl;
+    key->tun.tp_src = tnl->tp_src;
+    key->tun.tp_dst = tnl->tp_dst;
+    key->tun.gbp_id = tnl->gbp_id;
+    key->tun.gbp_flags = tnl->gbp_flags;
+}
+
 /* Initializes 'match' to the datapath flow that 'key' stands for: the
  * values of 'key' and a mask exact on exactly the fields a key holds (the
  * mask of a UF, vfp/ufid.h). */
@@ -189,17 +207,7 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
         if (!tnl->ip_dst || tnl->metadata.present.map) {
             return false;
         }
-        key->flags |= UFT_KEY_TUNNEL;
-        key->tun.id = tnl->tun_id;
-        key->tun.src = tnl->ip_src;
-        key->tun.dst = tnl->ip_dst;
-        key->tun.flags = tnl->flags;
-        key->tun.tos = tnl->ip_tos;
-        key->tun.ttl = tnl->ip_ttl;
-        key->tun.tp_src = tnl->tp_src;
-        key->tun.tp_dst = tnl->tp_dst;
-        key->tun.gbp_id = tnl->gbp_id;
-        key->tun.gbp_flags = tnl->gbp_flags;
+        key_set_tunnel(key, tnl);
     }
 
     key->in_port = flow->in_port.odp_port;
@@ -285,17 +293,7 @@ uft_key_from_packet(struct dp_packet *packet, odp_port_t in_port,
                 || tnl->gtpu_msgtype) {
                 return false;
             }
-            key->flags |= UFT_KEY_TUNNEL;
-            key->tun.id = tnl->tun_id;
-            key->tun.src = tnl->ip_src;
-            key->tun.dst = tnl->ip_dst;
-            key->tun.flags = tnl->flags;
-            key->tun.tos = tnl->ip_tos;
-            key->tun.ttl = tnl->ip_ttl;
-            key->tun.tp_src = tnl->tp_src;
-            key->tun.tp_dst = tnl->tp_dst;
-            key->tun.gbp_id = tnl->gbp_id;
-            key->tun.gbp_flags = tnl->gbp_flags;
+            key_set_tunnel(key, tnl);
         } else if (ipv6_addr_is_set(&tnl->ipv6_dst)) {
             return false;
         }
