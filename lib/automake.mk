@@ -2,6 +2,8 @@
 # unified flow table and its hook into the userspace datapath.
 noinst_LTLIBRARIES += lib/libuft.la
 lib_libuft_la_SOURCES = \
+	lib/uft-decap.c \
+	lib/uft-decap.h \
 	lib/uft-dpif.c \
 	lib/uft-dpif.h \
 	lib/uft-key.c \

@@ -24,6 +24,7 @@
 #include "dpif-netdev.h"
 #include "dpif-netdev-flow-cache.h"
 #include "dpif.h"
+#include "lib/uft-decap.h"
 #include "lib/uft.h"
 #include "netlink.h"
 #include "odp-util.h"
@@ -38,11 +39,49 @@ COVERAGE_DEFINE(uft_declined_shape);
 COVERAGE_DEFINE(uft_declined_actions);
 COVERAGE_DEFINE(uft_declined_full);
 COVERAGE_DEFINE(uft_declined_packet);
+COVERAGE_DEFINE(uft_pop_flow);
 
 struct uft_dpif {
     struct dpif *dpif;
     struct uft *uft;
+
+    /* VXLAN tunnel ports (ODPP_NONE: a free slot), written by the main
+     * thread, read by every lookup.  A lookup that sees a port one update
+     * late pops a packet in two passes, or, for a port that stopped being
+     * VXLAN, decides as the pop of a VXLAN port would while the pop flows
+     * of that port wait for their revalidation. */
+    atomic_uint32_t vxlan_ports[UFT_DPIF_MAX_VXLAN_PORTS];
 };
+
+static bool
+is_vxlan_port(struct uft_dpif *ud, odp_port_t port)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
+        uint32_t p;
+
+        atomic_read_relaxed(&ud->vxlan_ports[i], &p);
+        if (p == odp_to_u32(port)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Makes the 'n' 'ports' the VXLAN ports of 'ud''s datapath whose packets
+ * the lookup pops itself (at most UFT_DPIF_MAX_VXLAN_PORTS of them; the
+ * others take two passes). */
+void
+uft_dpif_set_vxlan_ports(struct uft_dpif *ud, const odp_port_t ports[],
+                         size_t n)
+{
+    if (!ud) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
+        atomic_store_relaxed(&ud->vxlan_ports[i],
+                             odp_to_u32(i < n ? ports[i] : ODPP_NONE));
+    }
+}
 
 /* Whether the fast path may execute 'actions': dpif-netdev executes a
  * cached flow's actions with no "struct flow", which conntrack, userspace
@@ -74,6 +113,15 @@ actions_supported(const struct nlattr *actions, size_t actions_len)
     return !left;
 }
 
+/* Whether 'actions' are one tunnel pop and nothing else. */
+static bool
+is_tunnel_pop(const struct nlattr *actions, size_t actions_len)
+{
+    return (actions_len == NL_A_U32_SIZE
+            && nl_attr_type(actions) == OVS_ACTION_ATTR_TUNNEL_POP
+            && nl_attr_get_size(actions) == sizeof(uint32_t));
+}
+
 static void
 stats_from_uft(const struct uft_stats *u, struct dpif_flow_stats *stats)
 {
@@ -99,6 +147,107 @@ flow_from_dump_entry(const struct uft_dump_entry *d, bool terse,
     flow->actions_len = d->actions_len;
 }
 
+/* The tunnel port that the pop flow's entry 'e' pops to, or ODPP_NONE if
+ * its actions are not one tunnel pop. */
+static odp_port_t
+pop_entry_port(const struct uft_entry *e, const struct nlattr **actions,
+               size_t *actions_len)
+{
+    *actions = uft_entry_actions(e, actions_len);
+    return (is_tunnel_pop(*actions, *actions_len)
+            ? nl_attr_get_odp_port(*actions)
+            : ODPP_NONE);
+}
+
+/* The second step of uft_dpif_input() for packets received on 'in_port':
+ * those of 'packets' without a hit yet that are for a tunnel pop flow in
+ * the table.  Each one that uft_decap_vxlan() pops and whose inner packet
+ * has an entry hits that entry, in this one pass; the others hit the pop
+ * flow, whose action pops them and recirculates, as dpif-netdev's own pop
+ * flow would.  Returns the number of packets given a flow, and sets
+ * 'parsed[j]' for each packet j that finds a pop flow. */
+static uint32_t
+input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
+          odp_port_t in_port, long long int now,
+          struct dp_flow_cache_hit hits[], bool parsed[])
+{
+    struct uft_key outer;
+    struct uft_key keys[NETDEV_MAX_BURST];
+    struct uft_entry *entries[NETDEV_MAX_BURST];
+    uint16_t tcp_flags[NETDEV_MAX_BURST];
+    uint8_t index[NETDEV_MAX_BURST];
+    struct dp_packet *packet;
+    uint32_t n_single = 0, n_two = 0;
+    size_t n = 0;
+
+    DP_PACKET_BATCH_FOR_EACH (j, packet, packets) {
+        if (!hits[j].flow
+            && uft_key_pop_from_packet(packet, in_port, &keys[n])) {
+            index[n++] = j;
+        }
+    }
+    if (!n) {
+        return 0;
+    }
+    uft_lookup_batch(ud->uft, keys, n, entries);
+
+    /* Pops what the fast path can, and makes the inner keys. */
+    struct uft_entry *pops[NETDEV_MAX_BURST];
+    uint8_t inner[NETDEV_MAX_BURST];
+    size_t n_inner = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct uft_entry *e = entries[i];
+        struct dp_flow_cache_hit *hit = &hits[index[i]];
+
+        if (!e) {
+            continue;
+        }
+        packet = packets->packets[index[i]];
+        parsed[index[i]] = true;
+        uft_entry_account(e, 1, dp_packet_size(packet), 0, now);
+        hit->flow = e;
+        odp_port_t tnl_port = pop_entry_port(e, &hit->actions,
+                                             &hit->actions_len);
+        if (tnl_port != ODPP_NONE && is_vxlan_port(ud, tnl_port)
+            && uft_decap_vxlan(packet, in_port, tnl_port)) {
+            if (uft_key_from_packet(packet, ODPP_NONE, &keys[n_inner],
+                                    &tcp_flags[n_inner])) {
+                pops[n_inner] = e;
+                inner[n_inner++] = index[i];
+                continue;
+            }
+            uft_decap_undo(packet);
+            ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
+        }
+        n_two++;
+    }
+
+    uft_lookup_batch(ud->uft, keys, n_inner, entries);
+    for (size_t i = 0; i < n_inner; i++) {
+        struct uft_entry *e = entries[i];
+        struct dp_flow_cache_hit *hit = &hits[inner[i]];
+
+        packet = packets->packets[inner[i]];
+        if (e) {
+            hit->flow = e;
+            hit->actions = uft_entry_actions(e, &hit->actions_len);
+            hit->md_set = true;
+            uft_entry_account(e, 1, dp_packet_size(packet), tcp_flags[i],
+                              now);
+            n_single++;
+        } else {
+            /* The pop flow's own action pops it again and recirculates:
+             * its inner flow comes from the slow path. */
+            uft_decap_undo(packet);
+            ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
+            hit->actions = uft_entry_actions(pops[i], &hit->actions_len);
+            n_two++;
+        }
+    }
+    uft_count_decap(ud->uft, n_single, n_two);
+    return n_single + n_two;
+}
+
 static void
 uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
                struct dp_packet_batch *packets, odp_port_t in_port,
@@ -109,6 +258,7 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
     struct uft_entry *entries[NETDEV_MAX_BURST];
     uint16_t tcp_flags[NETDEV_MAX_BURST];
     uint8_t index[NETDEV_MAX_BURST];
+    bool parsed[NETDEV_MAX_BURST];
     struct dp_packet *packet;
     size_t n_keys = 0;
     uint32_t n_hits = 0;
@@ -118,17 +268,17 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
             OVS_PREFETCH(dp_packet_data(packets->packets[j + 1]));
         }
         hits[j].flow = NULL;
-        if (uft_key_from_packet(packet, in_port, &keys[n_keys],
-                                &tcp_flags[n_keys])) {
+        hits[j].md_set = false;
+        parsed[j] = uft_key_from_packet(packet, in_port, &keys[n_keys],
+                                        &tcp_flags[n_keys]);
+        if (parsed[j]) {
             index[n_keys++] = j;
         }
     }
-    if (!n_keys) {
-        uft_count_lookups(ud->uft, 0, 0, dp_packet_batch_size(packets));
-        return;
-    }
 
-    uft_lookup_batch(ud->uft, keys, n_keys, entries);
+    if (n_keys) {
+        uft_lookup_batch(ud->uft, keys, n_keys, entries);
+    }
     for (size_t i = 0; i < n_keys; i++) {
         struct uft_entry *e = entries[i];
 
@@ -143,8 +293,21 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
             n_hits++;
         }
     }
-    uft_count_lookups(ud->uft, n_hits, n_keys - n_hits,
-                      dp_packet_batch_size(packets) - n_keys);
+
+    /* What the uplink receives for a tunnel endpoint misses above (its
+     * outer headers are no UF's) and may hit a pop flow.  A packet that
+     * the parser refuses is "unparsed" unless it finds a pop flow; one
+     * that it reads but that finds no entry, a miss. */
+    uint32_t n_parsed = n_keys;
+    if (in_port != ODPP_NONE && n_hits < dp_packet_batch_size(packets)) {
+        n_hits += input_pop(ud, packets, in_port, now, hits, parsed);
+        n_parsed = 0;
+        for (size_t j = 0; j < dp_packet_batch_size(packets); j++) {
+            n_parsed += parsed[j];
+        }
+    }
+    uft_count_lookups(ud->uft, n_hits, n_parsed - n_hits,
+                      dp_packet_batch_size(packets) - n_parsed);
 }
 
 /* Whether 'packet', whose metadata is valid, is one that the table's
@@ -192,15 +355,20 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
     if (!(flags & DPIF_FP_CREATE)) {
         return DP_FLOW_CACHE_DECLINED;
     }
-    if (!uft_key_from_match(match, &key)) {
+    if (is_tunnel_pop(actions, actions_len)
+        && uft_key_pop_from_match(match, &key)) {
+        /* A tunnel pop flow: its entry is found by every packet that the
+         * classifier would give it (uft_key_pop_from_packet()), so that the
+         * lookup can pop them and find their inner flow in one pass. */
+        COVERAGE_INC(uft_pop_flow);
+    } else if (!uft_key_from_match(match, &key)) {
         COVERAGE_INC(uft_declined_shape);
         return DP_FLOW_CACHE_DECLINED;
-    }
-    /* A flow made by a packet that the parser refuses (an IPv4 header
-     * that fails its sanity check, whose key is "IPv4, all zero") would
-     * never be hit by the packets like it: dpif-netdev keeps it, so that
-     * they still hit it as they did before the table. */
-    if (packet && !packet_parses(packet)) {
+    } else if (packet && !packet_parses(packet)) {
+        /* A flow made by a packet that the parser refuses (an IPv4 header
+         * that fails its sanity check, whose key is "IPv4, all zero")
+         * would never be hit by the packets like it: dpif-netdev keeps it,
+         * so that they still hit it as they did before the table. */
         COVERAGE_INC(uft_declined_packet);
         return DP_FLOW_CACHE_DECLINED;
     }
@@ -327,6 +495,9 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
 
     ud->dpif = dpif;
     ud->uft = uft_create(capacity);
+    for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
+        atomic_init(&ud->vxlan_ports[i], odp_to_u32(ODPP_NONE));
+    }
     error = dpif_netdev_set_flow_cache(dpif, &uft_dpif_class, ud);
     if (error) {
         uft_destroy(ud->uft);

@@ -30,15 +30,22 @@
  *
  *   - received packets are looked up in the table first, in batches;
  *
+ *   - a tunnel pop flow (uft-key.h) is an entry too, found by what the
+ *     uplink receives for the tunnel endpoint; for the VXLAN ports that
+ *     uft_dpif_set_vxlan_ports() names, the lookup pops such a packet and
+ *     finds its inner flow in the same pass (uft-decap.h);
+ *
  *   - the entries appear in dpif flow dumps, gets and deletes as datapath
  *     flows of layer "uft" (dpctl/dump-flows -m shows "dp:uft").
  *
  * One table serves every thread of the datapath (docs/design.md says why).
  *
- * Thread safety: attach and detach from the main thread; the rest from any
- * thread. */
+ * Thread safety: attach, detach and uft_dpif_set_vxlan_ports() from the
+ * main thread; the rest from any thread. */
 
+#include <stddef.h>
 #include <stdint.h>
+#include "openvswitch/types.h"
 
 struct dpif;
 struct uft;
@@ -51,5 +58,12 @@ struct uft_dpif;
 int uft_dpif_attach(struct dpif *, uint32_t capacity, struct uft_dpif **);
 void uft_dpif_detach(struct uft_dpif *);
 const struct uft *uft_dpif_table(const struct uft_dpif *);
+
+/* The most VXLAN ports whose packets the lookup pops itself; those of
+ * others take two passes. */
+#define UFT_DPIF_MAX_VXLAN_PORTS 8
+
+void uft_dpif_set_vxlan_ports(struct uft_dpif *, const odp_port_t ports[],
+                              size_t n);
 
 #endif /* lib/uft-dpif.h */

@@ -139,6 +139,26 @@ uft_key_to_match(const struct uft_key *key, struct match *match)
     flow->packet_type = htonl(PT_ETH);
     WC_MASK_FIELD(wc, packet_type);
 
+    if (key->flags & UFT_KEY_POP) {
+        /* A tunnel pop flow: untagged IPv4 to an address and MAC of the
+         * host's, not a fragment, GRE or UDP to one port. */
+        flow->dl_dst = key->dl_dst;
+        flow->dl_type = htons(ETH_TYPE_IP);
+        flow->nw_dst = key->nw.ip4.dst;
+        flow->nw_proto = key->nw_proto;
+        WC_MASK_FIELD(wc, dl_dst);
+        WC_MASK_FIELD(wc, dl_type);
+        WC_MASK_FIELD(wc, vlans[0]);
+        WC_MASK_FIELD(wc, nw_dst);
+        WC_MASK_FIELD(wc, nw_proto);
+        WC_MASK_FIELD_MASK(wc, nw_frag, FLOW_NW_FRAG_MASK);
+        if (key->nw_proto == IPPROTO_UDP) {
+            flow->tp_dst = key->tp_dst;
+            WC_MASK_FIELD(wc, tp_dst);
+        }
+        return;
+    }
+
     flow->dl_dst = key->dl_dst;
     flow->dl_src = key->dl_src;
     flow->dl_type = key->dl_type;
@@ -173,6 +193,36 @@ uft_key_to_match(const struct uft_key *key, struct match *match)
         WC_MASK_FIELD(wc, tp_src);
         WC_MASK_FIELD(wc, tp_dst);
     }
+}
+
+/* Whether every bit that 'match' matches is held by 'key', with the key's
+ * value: 'ref' is the flow that 'key' matches, its mask what the key
+ * holds.  This also refuses a flow that matches, say, a nonzero recirc_id,
+ * a second VLAN header, a fragment or conntrack state.  The bits of
+ * nw_frag beyond FLOW_NW_FRAG_MASK are zero in every packet's flow: a
+ * match on them (ofproto's WC_MASK_FIELD(wc, nw_frag)) holds nothing. */
+static bool
+match_covered(const struct match *match, const struct uft_key *key)
+{
+    struct flow_wildcards wc = match->wc;
+    struct match ref;
+
+    if (match->flow.nw_frag & ~FLOW_NW_FRAG_MASK) {
+        return false;
+    }
+    wc.masks.nw_frag &= FLOW_NW_FRAG_MASK;
+    uft_key_to_match(key, &ref);
+
+    const uint64_t *f = (const uint64_t *) &match->flow;
+    const uint64_t *m = (const uint64_t *) &wc.masks;
+    const uint64_t *r = (const uint64_t *) &ref.flow;
+    const uint64_t *c = (const uint64_t *) &ref.wc.masks;
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if (m[i] & ~c[i] || (f[i] ^ r[i]) & m[i]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Makes 'key' from the datapath flow 'match'.  Returns false if a key
@@ -232,23 +282,38 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
         key->tp_dst = flow->tp_dst;
     }
 
-    /* 'ref' is the flow that 'key' matches, 'cover' what it holds.  Every
-     * bit that 'match' matches must be held by the key, with the key's
-     * value: this also refuses a flow that matches, say, a nonzero
-     * recirc_id, a second VLAN header, a fragment or conntrack state. */
-    struct match ref;
-    uft_key_to_match(key, &ref);
+    return match_covered(match, key);
+}
 
-    const uint64_t *f = (const uint64_t *) &match->flow;
-    const uint64_t *m = (const uint64_t *) &match->wc.masks;
-    const uint64_t *r = (const uint64_t *) &ref.flow;
-    const uint64_t *c = (const uint64_t *) &ref.wc.masks;
-    for (size_t i = 0; i < FLOW_U64S; i++) {
-        if (m[i] & ~c[i] || (f[i] ^ r[i]) & m[i]) {
-            return false;
-        }
+/* Makes 'key' from the tunnel pop flow 'match' (a flow whose only action is
+ * a tunnel pop, for 'match''s packets addressed to the host's tunnel
+ * endpoint): a key with UFT_KEY_POP, that uft_key_pop_from_packet() finds.
+ * Returns false if 'match' matches more than such a key holds (see
+ * uft_key_from_match()) or is not for untagged, unfragmented IPv4 and UDP
+ * outside a tunnel, to UDP (VXLAN, Geneve) or GRE. */
+bool
+uft_key_pop_from_match(const struct match *match, struct uft_key *key)
+{
+    const struct flow *flow = &match->flow;
+
+    memset(key, 0, sizeof *key);
+    if (flow->packet_type != htonl(PT_ETH)
+        || flow->dl_type != htons(ETH_TYPE_IP)
+        || (flow->nw_proto != IPPROTO_UDP && flow->nw_proto != IPPROTO_GRE)
+        || flow->vlans[0].tci
+        || flow_tnl_dst_is_set(&flow->tunnel)) {
+        return false;
     }
-    return true;
+    key->flags = UFT_KEY_POP;
+    key->in_port = flow->in_port.odp_port;
+    key->dl_dst = flow->dl_dst;
+    key->dl_type = htons(ETH_TYPE_IP);
+    key->nw_proto = flow->nw_proto;
+    key->nw.ip4.dst = flow->nw_dst;
+    if (flow->nw_proto == IPPROTO_UDP) {
+        key->tp_dst = flow->tp_dst;
+    }
+    return match_covered(match, key);
 }
 
 /* Parses 'packet', received on 'in_port', into 'key' and '*tcp_flags' (0
@@ -457,6 +522,89 @@ uft_key_from_packet(struct dp_packet *packet, odp_port_t in_port,
             dp_packet_set_rss_hash(packet, uft_key_hash_5tuple(key));
         }
     }
+    return true;
+}
+
+/* Parses the first-pass 'packet', received on 'in_port', into the key of
+ * the tunnel pop flow (uft_key_pop_from_match()) that the datapath
+ * classifier would match it to, and sets its layer offsets and L2 padding
+ * as miniflow_extract() does.  Returns false if no pop flow can match it:
+ * not untagged IPv4 and UDP, a fragment, or an IPv4 header that
+ * miniflow_extract() would not read, or neither UDP nor GRE.  Reads IPv4
+ * in 802.2 LLC and SNAP too, as miniflow_extract() does.
+ *
+ * Unlike uft_key_from_packet(), this is no stricter than miniflow_extract()
+ * for the fields a pop flow matches, checked step by step against it: a
+ * packet that the classifier gives to a pop flow always finds it here,
+ * whatever else is wrong with it, so that a pop flow in the table is never
+ * missed (the packet would then have no flow at all, and go to the slow
+ * path).  The pop itself checks the rest. */
+bool
+uft_key_pop_from_packet(struct dp_packet *packet, odp_port_t in_port,
+                        struct uft_key *key)
+{
+    const uint8_t *data = dp_packet_data(packet);
+    size_t size = dp_packet_size(packet);
+    size_t ofs = ETH_HEADER_LEN;
+    ovs_be16 dl_type;
+
+    if (packet->packet_type != htonl(PT_ETH) || size < ETH_HEADER_LEN) {
+        return false;
+    }
+    /* A VLAN TPID, with or without a whole header after it, is not IPv4 to
+     * a pop flow.  parse_ethertype() reads the EtherType of 802.2 LLC with
+     * a SNAP header for Ethernet too. */
+    memcpy(&dl_type, data + 12, sizeof dl_type);
+    if (ntohs(dl_type) < ETH_TYPE_MIN) {
+        struct llc_snap_header llc;
+
+        if (size - ofs < sizeof llc) {
+            return false;
+        }
+        memcpy(&llc, data + ofs, sizeof llc);
+        if (llc.llc.llc_dsap != LLC_DSAP_SNAP
+            || llc.llc.llc_ssap != LLC_SSAP_SNAP
+            || llc.llc.llc_cntl != LLC_CNTL_SNAP
+            || memcmp(llc.snap.snap_org, SNAP_ORG_ETHERNET,
+                      sizeof llc.snap.snap_org)) {
+            return false;
+        }
+        dl_type = llc.snap.snap_type;
+        ofs += sizeof llc;
+    }
+    if (dl_type != htons(ETH_TYPE_IP) || size - ofs < IP_HEADER_LEN) {
+        return false;
+    }
+
+    /* ipv4_sanity_check(), which does not look at the version. */
+    const struct ip_header *nh = (const void *) (data + ofs);
+    size_t rem = size - ofs;
+    size_t ip_len = IP_IHL(nh->ip_ihl_ver) * 4;
+    size_t tot_len = ntohs(nh->ip_tot_len);
+    if (ip_len < IP_HEADER_LEN || rem < ip_len || tot_len > rem
+        || ip_len > tot_len || rem - tot_len > UINT16_MAX
+        || IP_IS_FRAGMENT(nh->ip_frag_off)
+        || (nh->ip_proto != IPPROTO_UDP && nh->ip_proto != IPPROTO_GRE)) {
+        return false;
+    }
+
+    memset(key, 0, sizeof *key);
+    key->flags = UFT_KEY_POP;
+    key->in_port = in_port;
+    memcpy(&key->dl_dst, data, ETH_ADDR_LEN);
+    key->dl_type = dl_type;
+    key->nw_proto = nh->ip_proto;
+    key->nw.ip4.dst = get_16aligned_be32(&nh->ip_dst);
+    if (nh->ip_proto == IPPROTO_UDP && tot_len - ip_len >= UDP_HEADER_LEN) {
+        const struct udp_header *udp = (const void *) ((const uint8_t *) nh
+                                                       + ip_len);
+        key->tp_dst = udp->udp_dst;
+    }
+
+    dp_packet_reset_offsets(packet);
+    packet->l3_ofs = ofs;
+    packet->l4_ofs = ofs + ip_len;
+    dp_packet_set_l2_pad_size(packet, rem - tot_len);
     return true;
 }
 

@@ -50,6 +50,17 @@
  * packet.  A hit in the table is therefore a packet that the datapath
  * classifier would have matched to the same flow.
  *
+ * A third kind of key, with UFT_KEY_POP, stands for a tunnel pop flow: the
+ * datapath flow that decapsulates what the uplink receives for the host's
+ * tunnel endpoint, matching only in_port, the destination MAC and IPv4
+ * address, the protocol (UDP, with its destination port, or GRE) and
+ * "untagged, not a fragment".
+ * Its own pair of functions makes such keys: uft_key_pop_from_match(), and
+ * uft_key_pop_from_packet(), which is exactly as lenient as
+ * miniflow_extract() for those fields, so that every packet the
+ * classifier would give to the pop flow finds its key.  The other fields
+ * of a pop key are zero, and its flag keeps it apart from every exact key.
+ *
  * Thread safety: pure functions, callable from any thread. */
 
 #include <stdbool.h>
@@ -65,6 +76,7 @@ struct match;
 enum {
     UFT_KEY_VLAN = 1 << 0,      /* 'vlan' holds the packet's VLAN header. */
     UFT_KEY_TUNNEL = 1 << 1,    /* 'tun' holds the tunnel metadata. */
+    UFT_KEY_POP = 1 << 2,       /* A tunnel pop flow's key (see below). */
 };
 
 /* Aligned so that it can be hashed and compared as eight 64-bit words. */
@@ -111,6 +123,9 @@ BUILD_ASSERT_DECL(sizeof(struct uft_key) == 96);
 bool uft_key_from_match(const struct match *, struct uft_key *);
 bool uft_key_from_packet(struct dp_packet *, odp_port_t in_port,
                          struct uft_key *, uint16_t *tcp_flags);
+bool uft_key_pop_from_match(const struct match *, struct uft_key *);
+bool uft_key_pop_from_packet(struct dp_packet *, odp_port_t in_port,
+                             struct uft_key *);
 void uft_key_to_match(const struct uft_key *, struct match *);
 
 uint32_t uft_key_hash(const struct uft_key *);

@@ -114,6 +114,8 @@ struct uft {
     atomic_ullong n_hits;
     atomic_ullong n_misses;
     atomic_ullong n_unparsed;
+    atomic_ullong n_decap_single;
+    atomic_ullong n_decap_two;
     uint64_t n_inserted OVS_GUARDED;
     uint64_t n_insert_full OVS_GUARDED;
     uint64_t n_removed OVS_GUARDED;
@@ -881,6 +883,20 @@ uft_count_lookups(struct uft *uft, uint32_t n_hits, uint32_t n_misses,
     }
 }
 
+/* Counts one batch's tunnel pops (uft-decap.h), from any thread. */
+void
+uft_count_decap(struct uft *uft, uint32_t n_single, uint32_t n_two)
+{
+    unsigned long long orig;
+
+    if (n_single) {
+        atomic_add_relaxed(&uft->n_decap_single, n_single, &orig);
+    }
+    if (n_two) {
+        atomic_add_relaxed(&uft->n_decap_two, n_two, &orig);
+    }
+}
+
 /* Returns the number of entries in 'uft'. */
 uint32_t
 uft_count(const struct uft *uft_)
@@ -916,6 +932,10 @@ uft_get_counters(const struct uft *uft_, struct uft_counters *c)
     c->n_misses = v;
     atomic_read_relaxed(&uft->n_unparsed, &v);
     c->n_unparsed = v;
+    atomic_read_relaxed(&uft->n_decap_single, &v);
+    c->n_decap_single = v;
+    atomic_read_relaxed(&uft->n_decap_two, &v);
+    c->n_decap_two = v;
     c->memory = (entries_size(uft->capacity) + index_size(&uft->by_key)
                  + index_size(&uft->by_ufid));
 }

@@ -96,6 +96,8 @@ struct uft_counters {
     uint64_t n_hits;            /* Packets found, ... */
     uint64_t n_misses;          /* ... not found, ... */
     uint64_t n_unparsed;        /* ... and not parsed into a key. */
+    uint64_t n_decap_single;    /* Tunnel pops in the lookup's pass, ... */
+    uint64_t n_decap_two;       /* ... and left to the pop flow's action. */
     uint64_t n_inserted;        /* Insertions that succeeded, ... */
     uint64_t n_insert_full;     /* ... that failed for lack of room. */
     uint64_t n_removed;
@@ -142,6 +144,7 @@ const struct nlattr *uft_entry_actions(const struct uft_entry *,
 void uft_count_lookups(struct uft *, uint32_t n_hits, uint32_t n_misses,
                        uint32_t n_unparsed);
 
+void uft_count_decap(struct uft *, uint32_t n_single, uint32_t n_two);
 void uft_get_counters(const struct uft *, struct uft_counters *);
 uint32_t uft_hash(const struct uft *, const struct uft_key *);
 

@@ -26,10 +26,12 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "dpif-netdev.h"
 #include "dpif.h"
 #include "hash.h"
+#include "netdev.h"
 #include "lib/uft-dpif.h"
 #include "ofproto-dpif.h"
 #include "ofproto-vfp/backer.h"
@@ -139,6 +141,7 @@ vfp_backer_ref(const char *type)
     /* A kernel datapath outlives ovs-vswitchd.  Flows left by an earlier run
      * were computed under a policy we no longer know: start clean. */
     dpif_flow_flush(dpif);
+    backer->uft_single_pass = true;
     vfp_backer_set_uft_capacity(backer, UFT_DPIF_DEFAULT_CAPACITY);
 
     VLOG_INFO("%s: using datapath %s", type, dpif_name(dpif));
@@ -182,6 +185,8 @@ vfp_backer_fwd(const struct vfp_backer *backer)
     return ovsrcu_get(struct vfp_fwd *, &backer->fwd);
 }
 
+static void update_uft_tunnels(struct vfp_backer *);
+
 /* Gives 'backer''s userspace datapath a unified flow table of 'capacity'
  * entries (none if 0), replacing the one it has if its capacity differs.
  * The entries of a replaced table go with it: their packets miss and are
@@ -203,7 +208,19 @@ vfp_backer_set_uft_capacity(struct vfp_backer *backer, uint32_t capacity)
                      ovs_strerror(error));
         } else {
             backer->uft_capacity = capacity;
+            update_uft_tunnels(backer);
         }
+    }
+}
+
+/* Turns single-pass decapsulation (lib/uft-decap.h) of 'backer''s unified
+ * flow table on or off: other_config:vfp-uft-single-pass-decap. */
+void
+vfp_backer_set_uft_single_pass(struct vfp_backer *backer, bool on)
+{
+    if (on != backer->uft_single_pass) {
+        backer->uft_single_pass = on;
+        update_uft_tunnels(backer);
     }
 }
 
@@ -270,6 +287,35 @@ compare_ofports(const void *a_, const void *b_)
     return cmp ? cmp : (pa > pb) - (pa < pb);
 }
 
+/* Tells 'backer''s unified flow table which tunnel ports of its bridges'
+ * endpoints are VXLAN ports, whose packets its lookup pops itself. */
+static void
+update_uft_tunnels(struct vfp_backer *backer)
+{
+    const struct vfp_fwd *fwd = ovsrcu_get_protected(struct vfp_fwd *,
+                                                     &backer->fwd);
+    odp_port_t ports[UFT_DPIF_MAX_VXLAN_PORTS];
+    size_t n = 0;
+
+    if (!backer->uft || !fwd) {
+        return;
+    }
+    if (!backer->uft_single_pass) {
+        uft_dpif_set_vxlan_ports(backer->uft, NULL, 0);
+        return;
+    }
+    for (size_t i = 0; i < fwd->n_bridges; i++) {
+        const struct vfp_fwd_bridge *bridge = fwd->bridges[i];
+
+        if (bridge->tunnel != ODPP_NONE && bridge->tnl_ip
+            && !strcmp(netdev_get_type(bridge->tunnel_netdev), "vxlan")
+            && n < ARRAY_SIZE(ports)) {
+            ports[n++] = bridge->tunnel;
+        }
+    }
+    uft_dpif_set_vxlan_ports(backer->uft, ports, n);
+}
+
 static struct vfp_fwd *
 build_fwd(const struct vfp_backer *backer)
 {
@@ -323,6 +369,7 @@ vfp_backer_fwd_changed(struct vfp_backer *backer)
     struct vfp_fwd *old = ovsrcu_get_protected(struct vfp_fwd *,
                                                &backer->fwd);
     ovsrcu_set(&backer->fwd, build_fwd(backer));
+    update_uft_tunnels(backer);
 
     /* After this, every UF made from 'old' is in the UF table with an old
      * generation, and the revalidator removes it from the datapath. */

@@ -66,6 +66,7 @@ struct vfp_backer {
     struct vfp_uf_table ufs;
     struct uft_dpif *uft;           /* Userspace datapath's UFT, or NULL. */
     uint32_t uft_capacity;          /* Its capacity, 0 without one. */
+    bool uft_single_pass;           /* Its lookups pop VXLAN themselves. */
     struct vfp_handlers *handlers;  /* Kernel datapath only. */
     struct vfp_frags *frags;        /* IP reassembly (fragments.h). */
 
@@ -91,6 +92,7 @@ int vfp_backer_add_uf(struct vfp_backer *, const ovs_u128 *ufid,
                       unsigned pmd_id, const struct vfp_fwd_port *,
                       const struct vfp_uf_info *, bool simulated);
 void vfp_backer_set_uft_capacity(struct vfp_backer *, uint32_t capacity);
+void vfp_backer_set_uft_single_pass(struct vfp_backer *, bool);
 void vfp_backer_enumerate_types(struct sset *types);
 void vfp_backer_reserve_datapaths(void);
 const char *vfp_dpif_type(const char *vfp_type);

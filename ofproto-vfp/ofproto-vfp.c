@@ -340,6 +340,8 @@ type_wait(const char *type)
 static uint64_t config_get_uint(const struct smap *, const char *object,
                                 const char *key, uint64_t min, uint64_t max,
                                 uint64_t def);
+static bool config_get_bool(const struct smap *, const char *object,
+                            const char *key, bool def);
 
 static void
 type_set_config(const char *type, const struct smap *other_config)
@@ -352,6 +354,9 @@ type_set_config(const char *type, const struct smap *other_config)
             backer, config_get_uint(other_config, type, "vfp-uft-capacity",
                                     0, UINT32_MAX / 4,
                                     UFT_DPIF_DEFAULT_CAPACITY));
+        vfp_backer_set_uft_single_pass(
+            backer, config_get_bool(other_config, type,
+                                    "vfp-uft-single-pass-decap", true));
     }
 }
 

@@ -431,11 +431,32 @@ dp_flow_matches(const struct dpif_flow *f, const struct flow *flow)
     return true;
 }
 
+/* True if 'f' is a tunnel pop flow that the unified flow table holds as
+ * such (lib/uft-key.h): one found by the table's lenient pop parser. */
+static bool
+is_uft_pop_flow(const struct dpif_flow *f)
+{
+    struct uft_key key;
+    struct match match;
+
+    if (f->actions_len != NL_A_U32_SIZE
+        || nl_attr_type(f->actions) != OVS_ACTION_ATTR_TUNNEL_POP
+        || odp_flow_key_to_flow(f->key, f->key_len, &match.flow,
+                                NULL) == ODP_FIT_ERROR
+        || odp_flow_key_to_mask(f->mask, f->mask_len, &match.wc, &match.flow,
+                                NULL) == ODP_FIT_ERROR) {
+        return false;
+    }
+    return uft_key_pop_from_match(&match, &key);
+}
+
 /* The datapath flow a packet with headers 'flow' would hit now: {"ufid",
- * "actions"}, or null.  Dumps the datapath: for tests and debugging. */
+ * "actions"}, or null.  'uft_parses' and 'uft_pop_parses' say whether the
+ * unified flow table's parsers read the packet.  Dumps the datapath: for
+ * tests and debugging. */
 static struct json *
 find_dp_flow(const struct vfp_backer *backer, const struct flow *flow,
-             bool uft_parses)
+             bool uft_parses, bool uft_pop_parses)
 {
     struct dpif_flow_dump *dump = dpif_flow_dump_create(backer->dpif, false,
                                                         NULL);
@@ -450,13 +471,16 @@ find_dp_flow(const struct vfp_backer *backer, const struct flow *flow,
     while ((n = dpif_flow_dump_next(thread, flows, ARRAY_SIZE(flows))) > 0) {
         for (int i = 0; i < n && !json; i++) {
             /* The unified flow table's entries are found only by the
-             * packets its parser accepts (lib/uft-key.h); the others miss
-             * them and go to the slow path. */
+             * packets its parser accepts, its pop flows by those of its
+             * pop parser (lib/uft-key.h); the others miss them and go to
+             * the slow path. */
             bool in_uft = (flows[i].attrs.dp_layer
                            && !strcmp(flows[i].attrs.dp_layer, "uft"));
+            bool reachable = (!in_uft
+                              || (is_uft_pop_flow(&flows[i])
+                                  ? uft_pop_parses : uft_parses));
 
-            if ((uft_parses || !in_uft)
-                && dp_flow_matches(&flows[i], flow)) {
+            if (reachable && dp_flow_matches(&flows[i], flow)) {
                 struct ds s = DS_EMPTY_INITIALIZER;
 
                 json = json_object_create();
@@ -562,14 +586,16 @@ trace_unixctl(struct unixctl_conn *conn, int argc OVS_UNUSED,
         struct dp_packet *copy = dp_packet_clone(packet);
         struct uft_key key;
         uint16_t tcp_flags;
-        bool uft_parses;
+        bool uft_parses, uft_pop_parses;
 
         pkt_metadata_init(&copy->md, port->odp_port);
         uft_parses = uft_key_from_packet(copy, port->odp_port, &key,
                                          &tcp_flags);
+        uft_pop_parses = uft_key_pop_from_packet(copy, port->odp_port, &key);
         dp_packet_delete(copy);
         json_object_put(json, "datapath_flow",
-                        find_dp_flow(backer, &flow, uft_parses));
+                        find_dp_flow(backer, &flow, uft_parses,
+                                     uft_pop_parses));
     }
     if (packet && out) {
         struct json *decap = trace_decap(backer, fport, &flow, packet);

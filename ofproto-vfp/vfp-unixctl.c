@@ -404,6 +404,10 @@ uft_to_json(const struct vfp_backer *backer)
     json_object_put(json, "hits", json_integer_create(c.n_hits));
     json_object_put(json, "misses", json_integer_create(c.n_misses));
     json_object_put(json, "unparsed", json_integer_create(c.n_unparsed));
+    json_object_put(json, "decap_single_pass",
+                    json_integer_create(c.n_decap_single));
+    json_object_put(json, "decap_two_pass",
+                    json_integer_create(c.n_decap_two));
     json_object_put(json, "inserted", json_integer_create(c.n_inserted));
     json_object_put(json, "insert_full",
                     json_integer_create(c.n_insert_full));

@@ -27,6 +27,13 @@
  * flags.  Any disagreement is a packet that would hit a UF it does not
  * belong to; it is printed in hex and fails the test.
  *
+ * The same packets check uft_key_pop_from_packet(): each one whose flow a
+ * tunnel pop flow can match (untagged, unfragmented IPv4 to UDP or GRE,
+ * however malformed otherwise) must find that pop flow's key, with
+ * miniflow_extract()'s offsets, and no other packet may find one; a pop
+ * flow in the table that its packets missed would send them all to the
+ * slow path.
+ *
  *   vfptest uft-parser [N_PACKETS [SEED]]
  *       Generates N_PACKETS valid packets (default 20000, or
  *       $UFT_PARSER_PACKETS) and checks each with its mutations, then
@@ -183,6 +190,65 @@ match_via_odp(const struct flow *flow, const struct flow_wildcards *wc,
     return ok;
 }
 
+/* Checks uft_key_pop_from_packet() on the packet of 'len' bytes at 'data'
+ * (a copy in 'bytes', 'headroom'), received on 'in_port', whose flow is
+ * 'flow' and that miniflow_extract() left as 'q': it must find the key of
+ * the tunnel pop flow that the classifier would give the packet, if there
+ * is one (untagged, unfragmented IPv4 to UDP or GRE, whatever else is
+ * wrong with it), with miniflow_extract()'s layer offsets and padding,
+ * and nothing otherwise. */
+static void
+check_pop(const uint8_t *data, const uint8_t *bytes, size_t len,
+          size_t headroom, odp_port_t in_port, const char *shape,
+          const struct flow *flow, const struct dp_packet *q)
+{
+    struct dp_packet *p = dp_packet_clone_data_with_headroom(bytes, len,
+                                                             headroom);
+    struct uft_key pk;
+    bool accepted = uft_key_pop_from_packet(p, in_port, &pk);
+    bool poppable = (flow->packet_type == htonl(PT_ETH)
+                     && flow->dl_type == htons(ETH_TYPE_IP)
+                     && !flow->vlans[0].tci
+                     && !(flow->nw_frag & FLOW_NW_FRAG_ANY)
+                     && (flow->nw_proto == IPPROTO_UDP
+                         || flow->nw_proto == IPPROTO_GRE));
+
+    if (poppable) {
+        /* The pop flow for this packet's destination: its key. */
+        struct match pm;
+        struct uft_key want;
+
+        memset(&want, 0, sizeof want);
+        want.flags = UFT_KEY_POP;
+        want.in_port = in_port;
+        want.dl_dst = flow->dl_dst;
+        want.dl_type = htons(ETH_TYPE_IP);
+        want.nw_proto = flow->nw_proto;
+        want.nw.ip4.dst = flow->nw_dst;
+        if (flow->nw_proto == IPPROTO_UDP) {
+            want.tp_dst = flow->tp_dst;
+        }
+        uft_key_to_match(&want, &pm);
+        if (!flow_equal_except(flow, &pm.flow, &pm.wc)) {
+            print_failure("pop flow misses its own packet", shape, data,
+                          len, &want, NULL);
+        } else if (!accepted) {
+            print_failure("pop parser refused", shape, data, len, NULL,
+                          &want);
+        } else if (memcmp(&pk, &want, sizeof pk)) {
+            print_failure("pop keys differ", shape, data, len, &pk, &want);
+        } else if (p->l3_ofs != q->l3_ofs || p->l4_ofs != q->l4_ofs
+                   || dp_packet_l2_pad_size(p) != dp_packet_l2_pad_size(q)) {
+            print_failure("pop offsets differ", shape, data, len, &pk,
+                          NULL);
+        }
+    } else if (accepted) {
+        print_failure("pop parser took a packet no pop flow matches", shape,
+                      data, len, &pk, NULL);
+    }
+    dp_packet_delete(p);
+}
+
 /* Checks the packet of 'len' bytes at 'data', of shape 'shape', received on
  * 'in_port'.  Returns true if the parser accepted it. */
 static bool
@@ -280,6 +346,9 @@ check_packet(const uint8_t *data, size_t len, odp_port_t in_port,
         }
     } else if (match_ok) {
         st->n_match_only++;
+    }
+    if (in_port != ODPP_NONE) {
+        check_pop(data, bytes, len, headroom, in_port, shape, &flow, q);
     }
 
     dp_packet_delete(p);

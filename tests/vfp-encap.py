@@ -11,6 +11,10 @@
 #   --gre=FLAGS,PROTO  GRE instead of UDP and VXLAN, with these GRE flags and
 #                    protocol (e.g. 0x2000,0x6558: NVGRE); VNI is then the
 #                    32-bit GRE key, present if FLAGS has the key bit.
+#   --udp-csum=N     the UDP checksum: "valid", or a number (default 0: none)
+#   --ip-csum=N      the IPv4 header checksum (default: the right one)
+#   --ip-options=HEX IPv4 options (a multiple of 4 bytes)
+#   --vxlan-flags=N  the VXLAN flags word (default 0x08000000, "VNI present")
 import socket
 import struct
 import sys
@@ -38,14 +42,29 @@ def main(args):
         l4 += inner
         ipproto = 47
     else:
-        vxlan = struct.pack("!II", 0x08000000, int(vni, 0) << 8)
+        vxlan = struct.pack("!II", int(opts.get("vxlan-flags", "0x08000000"),
+                                       0),
+                            int(vni, 0) << 8)
         l4 = struct.pack("!HHHH", int(sport), int(opts.get("dport", 4789)),
                          8 + len(vxlan) + len(inner), 0) + vxlan + inner
         ipproto = 17
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 0,
+        udp_csum = opts.get("udp-csum", "0")
+        if udp_csum == "valid":
+            pseudo = (socket.inet_aton(sip) + socket.inet_aton(dip)
+                      + struct.pack("!BBH", 0, 17, len(l4)))
+            data = pseudo + l4 + (b"\0" if len(l4) % 2 else b"")
+            c = checksum(data) or 0xffff
+        else:
+            c = int(udp_csum, 0)
+        l4 = l4[:6] + struct.pack("!H", c) + l4[8:]
+    options = bytes.fromhex(opts.get("ip-options", ""))
+    ihl = 5 + len(options) // 4
+    ip = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0,
+                     20 + len(options) + len(l4), 0,
                      int(opts.get("frag", "0x4000"), 0), 64, ipproto, 0,
-                     socket.inet_aton(sip), socket.inet_aton(dip))
-    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+                     socket.inet_aton(sip), socket.inet_aton(dip)) + options
+    c = int(opts["ip-csum"], 0) if "ip-csum" in opts else checksum(ip)
+    ip = ip[:10] + struct.pack("!H", c) + ip[12:]
     eth = (bytes.fromhex(dmac.replace(":", ""))
            + bytes.fromhex(smac.replace(":", "")))
     if "vlan" in opts:

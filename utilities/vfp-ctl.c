@@ -440,11 +440,15 @@ render_datapath_stats(const struct json *reply, struct ds *out)
         ds_put_format(out, "unified flow table: %lld of %lld entries, "
                       "%lld MiB reserved\n"
                       "  lookups: hits=%lld misses=%lld unparsed=%lld\n"
+                      "  tunnel pops: single-pass=%lld two-pass=%lld\n"
                       "  insertions: inserted=%lld full=%lld removed=%lld\n",
                       get_int(uft, "entries"), get_int(uft, "capacity"),
                       get_int(uft, "reserved_bytes") / (1024 * 1024),
                       get_int(uft, "hits"), get_int(uft, "misses"),
-                      get_int(uft, "unparsed"), get_int(uft, "inserted"),
+                      get_int(uft, "unparsed"),
+                      get_int(uft, "decap_single_pass"),
+                      get_int(uft, "decap_two_pass"),
+                      get_int(uft, "inserted"),
                       get_int(uft, "insert_full"), get_int(uft, "removed"));
     }
 }

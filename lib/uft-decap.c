@@ -1,0 +1,111 @@
+/*
+ * Copyright (c) 2026 The ovs-vfp authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "lib/uft-decap.h"
+
+#include "csum.h"
+#include "dp-packet.h"
+#include "packets.h"
+#include "util.h"
+
+BUILD_ASSERT_DECL(UFT_DECAP_VXLAN_LEN
+                  == ETH_HEADER_LEN + IP_HEADER_LEN + UDP_HEADER_LEN
+                     + sizeof(struct vxlanhdr));
+
+/* Pops the VXLAN over IPv4 headers off 'packet', received on 'in_port',
+ * whose layer offsets uft_key_pop_from_packet() has set, as tunnel port
+ * 'tnl_port' would (see uft-decap.h).  Returns false, with the packet
+ * unchanged, if that pop might not accept the packet or might leave it
+ * otherwise. */
+bool
+uft_decap_vxlan(struct dp_packet *packet, odp_port_t in_port,
+                odp_port_t tnl_port)
+{
+    const struct ip_header *ip = dp_packet_l3(packet);
+    size_t size = dp_packet_size(packet);
+
+    /* netdev_tnl_ip_extract_tnl_md(): the checksum (always checked here,
+     * whatever the NIC said), the length, no options, UDP.  The rest
+     * comes from uft_key_pop_from_packet(): untagged, not a fragment. */
+    if (!ip || packet->l3_ofs != ETH_HEADER_LEN
+        || size < UFT_DECAP_VXLAN_LEN
+        || ip->ip_proto != IPPROTO_UDP
+        || ip->ip_ihl_ver != IP_IHL_VER(5, 4)
+        || csum(ip, IP_HEADER_LEN)
+        || ntohs(ip->ip_tot_len) > size - ETH_HEADER_LEN
+        || dp_packet_l4_size(packet) < UDP_HEADER_LEN
+                                       + sizeof(struct vxlanhdr)) {
+        return false;
+    }
+
+    /* udp_extract_tnl_md(): a nonzero checksum must be right, over the rest
+     * of the frame. */
+    const struct udp_header *udp = dp_packet_l4(packet);
+    uint16_t flags = FLOW_TNL_F_KEY;
+    if (udp->udp_csum) {
+        uint32_t c = packet_csum_pseudoheader(ip);
+
+        c = csum_continue(c, udp, size - ETH_HEADER_LEN - IP_HEADER_LEN);
+        if (csum_finish(c)) {
+            return false;
+        }
+        flags |= FLOW_TNL_F_CSUM;
+    }
+
+    /* netdev_vxlan_pop_header(): exactly "VNI present", which also refuses
+     * VXLAN-GPE, and the VNI word's reserved byte zero. */
+    const struct vxlanhdr *vxh = (const struct vxlanhdr *) (udp + 1);
+    ovs_be32 vni = get_16aligned_be32(&vxh->vx_vni);
+    if (get_16aligned_be32(&vxh->vx_flags) != htonl(VXLAN_FLAGS)
+        || vni & htonl(0xff)) {
+        return false;
+    }
+
+    /* The metadata as netdev_pop_header() and then the recirculation of the
+     * tunnel pop action leave it. */
+    struct pkt_metadata *md = &packet->md;
+    struct flow_tnl *tnl = &md->tunnel;
+    md->in_port.odp_port = in_port;
+    pkt_metadata_init_tnl(md);
+    pkt_metadata_init_conn(md);
+    tnl->ip_src = get_16aligned_be32(&ip->ip_src);
+    tnl->ip_dst = get_16aligned_be32(&ip->ip_dst);
+    tnl->ip_tos = ip->ip_tos;
+    tnl->ip_ttl = ip->ip_ttl;
+    tnl->tp_src = udp->udp_src;
+    tnl->tp_dst = udp->udp_dst;
+    tnl->tun_id = htonll(ntohl(vni) >> 8);
+    tnl->flags = flags;
+    md->in_port.odp_port = tnl_port;
+
+    dp_packet_reset_offload(packet);
+    packet->packet_type = htonl(PT_ETH);
+    dp_packet_reset_packet(packet, UFT_DECAP_VXLAN_LEN);
+    return true;
+}
+
+/* Puts back the outer headers that uft_decap_vxlan() took off 'packet'
+ * (they are still in its buffer).  Its layer offsets and metadata are then
+ * unset: the caller sets them again. */
+void
+uft_decap_undo(struct dp_packet *packet)
+{
+    dp_packet_set_data(packet, (uint8_t *) dp_packet_data(packet)
+                               - UFT_DECAP_VXLAN_LEN);
+    dp_packet_set_size(packet, dp_packet_size(packet) + UFT_DECAP_VXLAN_LEN);
+    dp_packet_reset_offsets(packet);
+}
