@@ -31,6 +31,7 @@
 #include "odp-netlink.h"
 #include "openvswitch/vlog.h"
 #include "ovs-rcu.h"
+#include "ovs-thread.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(uft_dpif);
@@ -51,20 +52,57 @@ struct uft_dpif {
      * VXLAN, decides as the pop of a VXLAN port would while the pop flows
      * of that port wait for their revalidation. */
     atomic_uint32_t vxlan_ports[UFT_DPIF_MAX_VXLAN_PORTS];
+
+    /* The ports that tunnel pop entries match (ODPP_NONE: a free slot),
+     * each added before its first pop entry is inserted and kept: what
+     * they receive is looked up as a pop first, the rest never is. */
+    struct ovs_mutex mutex;
+    atomic_uint32_t pop_ports[UFT_DPIF_MAX_VXLAN_PORTS];
 };
 
+/* Whether 'port' is in 'ports', 'n' slots. */
 static bool
-is_vxlan_port(struct uft_dpif *ud, odp_port_t port)
+port_in(const atomic_uint32_t *ports_, size_t n, odp_port_t port)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
+    atomic_uint32_t *ports = CONST_CAST(atomic_uint32_t *, ports_);
+
+    for (size_t i = 0; i < n; i++) {
         uint32_t p;
 
-        atomic_read_relaxed(&ud->vxlan_ports[i], &p);
+        atomic_read_relaxed(&ports[i], &p);
         if (p == odp_to_u32(port)) {
             return true;
         }
     }
     return false;
+}
+
+/* Adds 'port' to the pop ports of 'ud'.  Returns false if there is no room
+ * left: the pop flow then stays dpif-netdev's. */
+static bool
+add_pop_port(struct uft_dpif *ud, odp_port_t port)
+{
+    bool ok = port_in(ud->pop_ports, ARRAY_SIZE(ud->pop_ports), port);
+
+    ovs_mutex_lock(&ud->mutex);
+    for (size_t i = 0; !ok && i < ARRAY_SIZE(ud->pop_ports); i++) {
+        uint32_t p;
+
+        atomic_read_relaxed(&ud->pop_ports[i], &p);
+        if (p == odp_to_u32(ODPP_NONE)) {
+            atomic_store_explicit(&ud->pop_ports[i], odp_to_u32(port),
+                                  memory_order_release);
+            ok = true;
+        }
+    }
+    ovs_mutex_unlock(&ud->mutex);
+    return ok;
+}
+
+static bool
+is_vxlan_port(const struct uft_dpif *ud, odp_port_t port)
+{
+    return port_in(ud->vxlan_ports, ARRAY_SIZE(ud->vxlan_ports), port);
 }
 
 /* Makes the 'n' 'ports' the VXLAN ports of 'ud''s datapath whose packets
@@ -263,15 +301,30 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
     size_t n_keys = 0;
     uint32_t n_hits = 0;
 
+    /* What a port of pop flows receives is mostly for the tunnel endpoint
+     * (it would miss below: outer headers are no UF's): a pop first.  A
+     * packet that finds a pop flow has no UF of its own, because the slow
+     * path pops every packet that a pop flow matches. */
+    bool pop_first = (in_port != ODPP_NONE
+                      && port_in(ud->pop_ports, ARRAY_SIZE(ud->pop_ports),
+                                 in_port));
+    DP_PACKET_BATCH_FOR_EACH (j, packet, packets) {
+        hits[j].flow = NULL;
+        hits[j].md_set = false;
+        parsed[j] = false;
+    }
+    if (pop_first) {
+        n_hits = input_pop(ud, packets, in_port, now, hits, parsed);
+    }
+
     DP_PACKET_BATCH_FOR_EACH (j, packet, packets) {
         if (j + 1 < dp_packet_batch_size(packets)) {
             OVS_PREFETCH(dp_packet_data(packets->packets[j + 1]));
         }
-        hits[j].flow = NULL;
-        hits[j].md_set = false;
-        parsed[j] = uft_key_from_packet(packet, in_port, &keys[n_keys],
-                                        &tcp_flags[n_keys]);
-        if (parsed[j]) {
+        if (!hits[j].flow
+            && uft_key_from_packet(packet, in_port, &keys[n_keys],
+                                   &tcp_flags[n_keys])) {
+            parsed[j] = true;
             index[n_keys++] = j;
         }
     }
@@ -294,17 +347,11 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
         }
     }
 
-    /* What the uplink receives for a tunnel endpoint misses above (its
-     * outer headers are no UF's) and may hit a pop flow.  A packet that
-     * the parser refuses is "unparsed" unless it finds a pop flow; one
-     * that it reads but that finds no entry, a miss. */
-    uint32_t n_parsed = n_keys;
-    if (in_port != ODPP_NONE && n_hits < dp_packet_batch_size(packets)) {
-        n_hits += input_pop(ud, packets, in_port, now, hits, parsed);
-        n_parsed = 0;
-        for (size_t j = 0; j < dp_packet_batch_size(packets); j++) {
-            n_parsed += parsed[j];
-        }
+    /* A packet that the parser refuses is "unparsed" unless it found a pop
+     * flow; one that it reads but that finds no entry, a miss. */
+    uint32_t n_parsed = 0;
+    for (size_t j = 0; j < dp_packet_batch_size(packets); j++) {
+        n_parsed += parsed[j];
     }
     uft_count_lookups(ud->uft, n_hits, n_parsed - n_hits,
                       dp_packet_batch_size(packets) - n_parsed);
@@ -377,6 +424,10 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
         return DP_FLOW_CACHE_DECLINED;
     }
 
+    if (key.flags & UFT_KEY_POP && !add_pop_port(ud, key.in_port)) {
+        COVERAGE_INC(uft_declined_full);
+        return DP_FLOW_CACHE_DECLINED;
+    }
     error = uft_insert(ud->uft, &key, ufid, pmd_id, actions, actions_len);
     if (error == ENOSPC || error == EFBIG) {
         /* dpif-netdev's own tables take it: the connection keeps its fast
@@ -495,12 +546,15 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
 
     ud->dpif = dpif;
     ud->uft = uft_create(capacity);
+    ovs_mutex_init(&ud->mutex);
     for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
         atomic_init(&ud->vxlan_ports[i], odp_to_u32(ODPP_NONE));
+        atomic_init(&ud->pop_ports[i], odp_to_u32(ODPP_NONE));
     }
     error = dpif_netdev_set_flow_cache(dpif, &uft_dpif_class, ud);
     if (error) {
         uft_destroy(ud->uft);
+        ovs_mutex_destroy(&ud->mutex);
         free(ud);
         ud = NULL;
     } else {
@@ -515,6 +569,7 @@ static void
 uft_dpif_free(struct uft_dpif *ud)
 {
     uft_destroy(ud->uft);
+    ovs_mutex_destroy(&ud->mutex);
     free(ud);
 }
 
