@@ -33,19 +33,20 @@ BUILD_ASSERT_DECL(UFT_DECAP_VXLAN_LEN
  * otherwise. */
 bool
 uft_decap_vxlan(struct dp_packet *packet, odp_port_t in_port,
-                odp_port_t tnl_port)
+                odp_port_t tnl_port, struct uft_decap_state *state)
 {
     const struct ip_header *ip = dp_packet_l3(packet);
     size_t size = dp_packet_size(packet);
 
-    /* netdev_tnl_ip_extract_tnl_md(): the checksum (always checked here,
-     * whatever the NIC said), the length, no options, UDP.  The rest
-     * comes from uft_key_pop_from_packet(): untagged, not a fragment. */
+    /* netdev_tnl_ip_extract_tnl_md(): the checksum (unless the NIC
+     * verified it), the length, no options, UDP.  The rest comes from
+     * uft_key_pop_from_packet(): untagged, not a fragment. */
     if (!ip || packet->l3_ofs != ETH_HEADER_LEN
         || size < UFT_DECAP_VXLAN_LEN
         || ip->ip_proto != IPPROTO_UDP
         || ip->ip_ihl_ver != IP_IHL_VER(5, 4)
-        || csum(ip, IP_HEADER_LEN)
+        || (!dp_packet_ip_checksum_valid(packet)
+            && csum(ip, IP_HEADER_LEN))
         || ntohs(ip->ip_tot_len) > size - ETH_HEADER_LEN
         || dp_packet_l4_size(packet) < UDP_HEADER_LEN
                                        + sizeof(struct vxlanhdr)) {
@@ -53,16 +54,18 @@ uft_decap_vxlan(struct dp_packet *packet, odp_port_t in_port,
     }
 
     /* udp_extract_tnl_md(): a nonzero checksum must be right, over the rest
-     * of the frame. */
+     * of the frame, unless the NIC verified it. */
     const struct udp_header *udp = dp_packet_l4(packet);
     uint16_t flags = FLOW_TNL_F_KEY;
-    if (udp->udp_csum) {
+    if (udp->udp_csum && !dp_packet_l4_checksum_valid(packet)) {
         uint32_t c = packet_csum_pseudoheader(ip);
 
         c = csum_continue(c, udp, size - ETH_HEADER_LEN - IP_HEADER_LEN);
         if (csum_finish(c)) {
             return false;
         }
+    }
+    if (udp->udp_csum) {
         flags |= FLOW_TNL_F_CSUM;
     }
 
@@ -92,6 +95,8 @@ uft_decap_vxlan(struct dp_packet *packet, odp_port_t in_port,
     tnl->flags = flags;
     md->in_port.odp_port = tnl_port;
 
+    state->ol_flags = *dp_packet_ol_flags_ptr(packet);
+    state->rss_hash = dp_packet_get_rss_hash(packet);
     dp_packet_reset_offload(packet);
     packet->packet_type = htonl(PT_ETH);
     dp_packet_reset_packet(packet, UFT_DECAP_VXLAN_LEN);
@@ -99,13 +104,16 @@ uft_decap_vxlan(struct dp_packet *packet, odp_port_t in_port,
 }
 
 /* Puts back the outer headers that uft_decap_vxlan() took off 'packet'
- * (they are still in its buffer).  Its layer offsets and metadata are then
- * unset: the caller sets them again. */
+ * (they are still in its buffer), and its offload flags from 'state'.  Its
+ * layer offsets and metadata are then unset: the caller sets them
+ * again. */
 void
-uft_decap_undo(struct dp_packet *packet)
+uft_decap_undo(struct dp_packet *packet, const struct uft_decap_state *state)
 {
     dp_packet_set_data(packet, (uint8_t *) dp_packet_data(packet)
                                - UFT_DECAP_VXLAN_LEN);
     dp_packet_set_size(packet, dp_packet_size(packet) + UFT_DECAP_VXLAN_LEN);
     dp_packet_reset_offsets(packet);
+    *dp_packet_rss_ptr(packet) = state->rss_hash;
+    *dp_packet_ol_flags_ptr(packet) = state->ol_flags;
 }

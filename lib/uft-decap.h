@@ -28,7 +28,8 @@
  * inner packet in the same pass.
  *
  * uft_decap_vxlan() accepts only what netdev_vxlan_pop_header() accepts,
- * or less, and leaves the packet and its metadata exactly as that pop and
+ * or less (it trusts the checksums that the NIC verified, as that pop
+ * does), and leaves the packet and its metadata exactly as that pop and
  * the recirculation would: the inner frame, the outer header's fields in
  * the tunnel metadata, in_port the tunnel port.  Whatever it refuses (bad
  * checksums, IP options, VXLAN flags other than "VNI present", VXLAN-GPE,
@@ -39,6 +40,7 @@
  * Thread safety: pure functions, callable from any thread. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "openvswitch/types.h"
 
 struct dp_packet;
@@ -47,8 +49,15 @@ struct dp_packet;
  * options, UDP and VXLAN. */
 #define UFT_DECAP_VXLAN_LEN 50
 
+/* What uft_decap_undo() restores besides the headers: the offload flags
+ * (checksums the NIC verified, the RSS hash) of the packet as it was. */
+struct uft_decap_state {
+    uint64_t ol_flags;
+    uint32_t rss_hash;
+};
+
 bool uft_decap_vxlan(struct dp_packet *, odp_port_t in_port,
-                     odp_port_t tnl_port);
-void uft_decap_undo(struct dp_packet *);
+                     odp_port_t tnl_port, struct uft_decap_state *);
+void uft_decap_undo(struct dp_packet *, const struct uft_decap_state *);
 
 #endif /* lib/uft-decap.h */

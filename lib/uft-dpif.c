@@ -82,9 +82,12 @@ port_in(const atomic_uint32_t *ports_, size_t n, odp_port_t port)
 static bool
 add_pop_port(struct uft_dpif *ud, odp_port_t port)
 {
-    bool ok = port_in(ud->pop_ports, ARRAY_SIZE(ud->pop_ports), port);
+    if (port_in(ud->pop_ports, ARRAY_SIZE(ud->pop_ports), port)) {
+        return true;
+    }
 
     ovs_mutex_lock(&ud->mutex);
+    bool ok = port_in(ud->pop_ports, ARRAY_SIZE(ud->pop_ports), port);
     for (size_t i = 0; !ok && i < ARRAY_SIZE(ud->pop_ports); i++) {
         uint32_t p;
 
@@ -197,13 +200,13 @@ pop_entry_port(const struct uft_entry *e, const struct nlattr **actions,
             : ODPP_NONE);
 }
 
-/* The second step of uft_dpif_input() for packets received on 'in_port':
- * those of 'packets' without a hit yet that are for a tunnel pop flow in
- * the table.  Each one that uft_decap_vxlan() pops and whose inner packet
- * has an entry hits that entry, in this one pass; the others hit the pop
- * flow, whose action pops them and recirculates, as dpif-netdev's own pop
- * flow would.  Returns the number of packets given a flow, and sets
- * 'parsed[j]' for each packet j that finds a pop flow. */
+/* The first step of uft_dpif_input() for packets received on 'in_port', a
+ * port that pop entries match: those of 'packets' that are for a tunnel
+ * pop flow in the table.  Each one that uft_decap_vxlan() pops and whose
+ * inner packet has an entry hits that entry, in this one pass; the others
+ * hit the pop flow, whose action pops them and recirculates, as
+ * dpif-netdev's own pop flow would.  Returns the number of packets given
+ * a flow, and sets 'parsed[j]' for each packet j that finds a pop flow. */
 static uint32_t
 input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
           odp_port_t in_port, long long int now,
@@ -229,10 +232,15 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
     }
     uft_lookup_batch(ud->uft, keys, n, entries);
 
-    /* Pops what the fast path can, and makes the inner keys. */
+    /* Pops what the fast path can, and makes the inner keys.  A pop entry
+     * is hit by every PMD that the uplink's queues feed: its statistics
+     * are written once per run of packets, not once per packet. */
+    struct uft_decap_state states[NETDEV_MAX_BURST];
     struct uft_entry *pops[NETDEV_MAX_BURST];
     uint8_t inner[NETDEV_MAX_BURST];
     size_t n_inner = 0;
+    struct uft_entry *run = NULL;
+    uint32_t run_packets = 0, run_bytes = 0;
     for (size_t i = 0; i < n; i++) {
         struct uft_entry *e = entries[i];
         struct dp_flow_cache_hit *hit = &hits[index[i]];
@@ -242,22 +250,34 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
         }
         packet = packets->packets[index[i]];
         parsed[index[i]] = true;
-        uft_entry_account(e, 1, dp_packet_size(packet), 0, now);
+        if (e != run) {
+            if (run) {
+                uft_entry_account(run, run_packets, run_bytes, 0, now);
+            }
+            run = e;
+            run_packets = run_bytes = 0;
+        }
+        run_packets++;
+        run_bytes += dp_packet_size(packet);
         hit->flow = e;
         odp_port_t tnl_port = pop_entry_port(e, &hit->actions,
                                              &hit->actions_len);
         if (tnl_port != ODPP_NONE && is_vxlan_port(ud, tnl_port)
-            && uft_decap_vxlan(packet, in_port, tnl_port)) {
+            && uft_decap_vxlan(packet, in_port, tnl_port,
+                               &states[n_inner])) {
             if (uft_key_from_packet(packet, ODPP_NONE, &keys[n_inner],
                                     &tcp_flags[n_inner])) {
                 pops[n_inner] = e;
                 inner[n_inner++] = index[i];
                 continue;
             }
-            uft_decap_undo(packet);
+            uft_decap_undo(packet, &states[n_inner]);
             ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
         }
         n_two++;
+    }
+    if (run) {
+        uft_entry_account(run, run_packets, run_bytes, 0, now);
     }
 
     uft_lookup_batch(ud->uft, keys, n_inner, entries);
@@ -276,7 +296,7 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
         } else {
             /* The pop flow's own action pops it again and recirculates:
              * its inner flow comes from the slow path. */
-            uft_decap_undo(packet);
+            uft_decap_undo(packet, &states[i]);
             ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
             hit->actions = uft_entry_actions(pops[i], &hit->actions_len);
             n_two++;

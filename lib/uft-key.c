@@ -288,8 +288,8 @@ uft_key_from_match(const struct match *match, struct uft_key *key)
 /* Makes 'key' from the tunnel pop flow 'match' (a flow whose only action is
  * a tunnel pop, for 'match''s packets addressed to the host's tunnel
  * endpoint): a key with UFT_KEY_POP, that uft_key_pop_from_packet() finds.
- * Returns false if 'match' matches more than such a key holds (see
- * uft_key_from_match()) or is not for untagged, unfragmented IPv4 and UDP
+ * Returns false if 'match' matches more or less than such a key holds
+ * (see uft_key_from_match()) or is not for untagged, unfragmented IPv4
  * outside a tunnel, to UDP (VXLAN, Geneve) or GRE. */
 bool
 uft_key_pop_from_match(const struct match *match, struct uft_key *key)
@@ -312,6 +312,27 @@ uft_key_pop_from_match(const struct match *match, struct uft_key *key)
     key->nw.ip4.dst = flow->nw_dst;
     if (flow->nw_proto == IPPROTO_UDP) {
         key->tp_dst = flow->tp_dst;
+    }
+
+    /* Unlike a UF, whose entry may be exact on more than its flow, a pop
+     * flow's entry must match everything its flow matches: its packets
+     * find it by these fields alone, and a narrower flow (one that does
+     * not look at the fragment bits, say) would lose the packets it
+     * covers beyond them to the slow path, every one. */
+    const struct flow_wildcards *wc = &match->wc;
+    ovs_be16 vlan_bits = htons(VLAN_VID_MASK | VLAN_CFI);
+    if (wc->masks.in_port.odp_port != ODPP_NONE
+        || wc->masks.recirc_id != UINT32_MAX
+        || wc->masks.packet_type != OVS_BE32_MAX
+        || !eth_addr_equals(wc->masks.dl_dst, eth_addr_exact)
+        || wc->masks.dl_type != OVS_BE16_MAX
+        || (wc->masks.vlans[0].tci & vlan_bits) != vlan_bits
+        || wc->masks.nw_dst != OVS_BE32_MAX
+        || wc->masks.nw_proto != UINT8_MAX
+        || (wc->masks.nw_frag & FLOW_NW_FRAG_MASK) != FLOW_NW_FRAG_MASK
+        || (flow->nw_proto == IPPROTO_UDP
+            && wc->masks.tp_dst != OVS_BE16_MAX)) {
+        return false;
     }
     return match_covered(match, key);
 }

@@ -186,6 +186,7 @@ vfp_backer_fwd(const struct vfp_backer *backer)
 }
 
 static void update_uft_tunnels(struct vfp_backer *);
+static void update_uft_tunnels__(struct vfp_backer *, odp_port_t gone);
 
 /* Gives 'backer''s userspace datapath a unified flow table of 'capacity'
  * entries (none if 0), replacing the one it has if its capacity differs.
@@ -290,7 +291,7 @@ compare_ofports(const void *a_, const void *b_)
 /* Tells 'backer''s unified flow table which tunnel ports of its bridges'
  * endpoints are VXLAN ports, whose packets its lookup pops itself. */
 static void
-update_uft_tunnels(struct vfp_backer *backer)
+update_uft_tunnels__(struct vfp_backer *backer, odp_port_t gone)
 {
     const struct vfp_fwd *fwd = ovsrcu_get_protected(struct vfp_fwd *,
                                                      &backer->fwd);
@@ -307,13 +308,29 @@ update_uft_tunnels(struct vfp_backer *backer)
     for (size_t i = 0; i < fwd->n_bridges; i++) {
         const struct vfp_fwd_bridge *bridge = fwd->bridges[i];
 
-        if (bridge->tunnel != ODPP_NONE && bridge->tnl_ip
+        if (bridge->tunnel != ODPP_NONE && bridge->tunnel != gone
+            && bridge->tnl_ip
             && !strcmp(netdev_get_type(bridge->tunnel_netdev), "vxlan")
             && n < ARRAY_SIZE(ports)) {
             ports[n++] = bridge->tunnel;
         }
     }
     uft_dpif_set_vxlan_ports(backer->uft, ports, n);
+}
+
+static void
+update_uft_tunnels(struct vfp_backer *backer)
+{
+    update_uft_tunnels__(backer, ODPP_NONE);
+}
+
+/* Tunnel port 'odp_port' is about to leave 'backer''s datapath: from now
+ * on, its packets take the pop flow's own pop, which drops them once the
+ * port is gone, until revalidation removes its pop flows. */
+void
+vfp_backer_uft_tunnel_gone(struct vfp_backer *backer, odp_port_t odp_port)
+{
+    update_uft_tunnels__(backer, odp_port);
 }
 
 static struct vfp_fwd *

@@ -93,6 +93,7 @@ int vfp_backer_add_uf(struct vfp_backer *, const ovs_u128 *ufid,
                       const struct vfp_uf_info *, bool simulated);
 void vfp_backer_set_uft_capacity(struct vfp_backer *, uint32_t capacity);
 void vfp_backer_set_uft_single_pass(struct vfp_backer *, bool);
+void vfp_backer_uft_tunnel_gone(struct vfp_backer *, odp_port_t);
 void vfp_backer_enumerate_types(struct sset *types);
 void vfp_backer_reserve_datapaths(void);
 const char *vfp_dpif_type(const char *vfp_type);

@@ -542,6 +542,9 @@ port_destruct(struct ofport *port_, bool del)
     const char *devname = netdev_get_name(port->up.netdev);
     char *dp_name = shash_find_and_delete(&ofproto->ports, devname);
 
+    if (port->tunnel) {
+        vfp_backer_uft_tunnel_gone(ofproto->backer, port->odp_port);
+    }
     if (del && dp_name) {
         /* ovs-vswitchd deletes the port from the datapath on port_del(),
          * except when the whole bridge goes away. */

@@ -286,6 +286,58 @@ test_refused_values(const struct uft_key *key)
 #undef REFUSE
 }
 
+/* A tunnel pop flow's key: its own match and back; refused with a mask
+ * bit more or less, or a value it cannot hold. */
+static void
+test_pop_key(uint8_t proto)
+{
+    struct uft_key key, k;
+    struct match m, v;
+
+    memset(&key, 0, sizeof key);
+    key.flags = UFT_KEY_POP;
+    key.in_port = u32_to_odp(random_range(100) + 1);
+    key.dl_dst = (struct eth_addr) { { { 0xaa, 0x55, random_uint8(),
+                                         random_uint8(), 0, 1 } } };
+    key.dl_type = htons(ETH_TYPE_IP);
+    key.nw_proto = proto;
+    key.nw.ip4.dst = htonl(random_uint32());
+    if (proto == IPPROTO_UDP) {
+        key.tp_dst = htons(4789);
+    }
+
+    uft_key_to_match(&key, &m);
+    if (!uft_key_pop_from_match(&m, &k) || memcmp(&k, &key, sizeof k)) {
+        fail("pop key: refused its own match, or came back different",
+             &key, &m);
+    }
+    if (uft_key_from_match(&m, &k) && k.flags & UFT_KEY_POP) {
+        fail("pop key: an exact key with the pop flag", &key, &m);
+    }
+
+#define REFUSE(WHAT, CHANGE)                                \
+    v = m;                                                  \
+    CHANGE;                                                 \
+    if (uft_key_pop_from_match(&v, &k)) {                   \
+        fail("pop key: accepted " WHAT, &key, &v);          \
+    }
+    REFUSE("no fragment bits", v.wc.masks.nw_frag = 0);
+    REFUSE("no destination MAC", v.wc.masks.dl_dst = eth_addr_zero);
+    REFUSE("no VLAN", v.wc.masks.vlans[0].tci = 0);
+    REFUSE("no recirc_id", v.wc.masks.recirc_id = 0);
+    REFUSE("a source address", v.wc.masks.nw_src = OVS_BE32_MAX);
+    REFUSE("a later fragment", v.flow.nw_frag = FLOW_NW_FRAG_ANY);
+    REFUSE("a VLAN", v.flow.vlans[0].tci = htons(VLAN_CFI | 10));
+    REFUSE("TCP", v.flow.nw_proto = IPPROTO_TCP);
+    REFUSE("IPv6", v.flow.dl_type = htons(ETH_TYPE_IPV6));
+    REFUSE("a tunnel", (v.flow.tunnel.ip_dst = htonl(1),
+                        v.wc.masks.tunnel.ip_dst = OVS_BE32_MAX));
+    if (proto == IPPROTO_UDP) {
+        REFUSE("no UDP port", v.wc.masks.tp_dst = 0);
+    }
+#undef REFUSE
+}
+
 static void
 test_uft_roundtrip(int argc, char *argv[])
 {
@@ -299,6 +351,7 @@ test_uft_roundtrip(int argc, char *argv[])
                      + i % UFT_TEST_N_SHAPES, &key);
         test_key(&key);
         test_refused_values(&key);
+        test_pop_key(i % 2 ? IPPROTO_UDP : IPPROTO_GRE);
     }
 }
 
