@@ -89,7 +89,7 @@ bench(uint32_t n_entries, uint64_t n_lookups)
     ofpbuf_uninit(&actions);
     free(keys);
     uft_destroy(uft);
-    ovsrcu_quiesce();
+    uft_test_rcu_barrier();
 }
 
 static void

@@ -25,6 +25,8 @@
 #include "odp-util.h"
 #include "netlink.h"
 #include "openvswitch/ofpbuf.h"
+#include "ovs-atomic.h"
+#include "ovs-rcu.h"
 #include "packets.h"
 #include "util.h"
 
@@ -183,4 +185,32 @@ uft_test_actions_seed(const struct nlattr *actions, size_t actions_len)
     }
     memcpy(&seed, nl_attr_get(actions), sizeof seed);
     return seed;
+}
+
+static void
+set_done(atomic_bool *done)
+{
+    atomic_store(done, true);
+}
+
+/* Waits until every RCU callback that this thread postponed so far has run
+ * (the table's postponed frees: LeakSanitizer reports what is still
+ * pending at exit).  Callbacks of one thread run in order, so the last
+ * one says when.  Unlike ovsrcu_barrier(), this does not block in
+ * poll_block(), which would log "Unreasonably long poll interval" after a
+ * long computation onto the test's stderr. */
+void
+uft_test_rcu_barrier(void)
+{
+    atomic_bool *done = xmalloc(sizeof *done);
+    bool d;
+
+    atomic_init(done, false);
+    ovsrcu_postpone(set_done, done);
+    do {
+        ovsrcu_quiesce();
+        xnanosleep(1000 * 1000);
+        atomic_read(done, &d);
+    } while (!d);
+    free(done);
 }

@@ -41,4 +41,6 @@ bool uft_test_actions_equal(const struct nlattr *, size_t actions_len,
                             uint32_t seed, size_t len);
 uint32_t uft_test_actions_seed(const struct nlattr *, size_t actions_len);
 
+void uft_test_rcu_barrier(void);
+
 #endif /* tests/test-uft-util.h */

@@ -606,7 +606,7 @@ run_reference(uint32_t capacity, uint32_t n_ops)
         op_remove(uft, &ref);
     }
     uft_destroy(uft);
-    ovsrcu_quiesce();
+    uft_test_rcu_barrier();
     ref_destroy(&ref);
 }
 
@@ -678,7 +678,7 @@ test_probe_limit(uint32_t capacity, bool by_key)
         printf("(%"PRIu32" keys tried)\n", tries);
     }
     uft_destroy(uft);
-    ovsrcu_quiesce();
+    uft_test_rcu_barrier();
 }
 
 static void
