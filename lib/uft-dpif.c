@@ -422,11 +422,17 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
     if (!(flags & DPIF_FP_CREATE)) {
         return DP_FLOW_CACHE_DECLINED;
     }
-    if (is_tunnel_pop(actions, actions_len)
-        && uft_key_pop_from_match(match, &key)) {
+    if (is_tunnel_pop(actions, actions_len)) {
         /* A tunnel pop flow: its entry is found by every packet that the
          * classifier would give it (uft_key_pop_from_packet()), so that the
-         * lookup can pop them and find their inner flow in one pass. */
+         * lookup can pop them and find their inner flow in one pass.  One
+         * that a pop key cannot stand for (an IPv6 underlay, a narrower
+         * mask) stays dpif-netdev's: as an exact entry, each new outer
+         * header would miss it and go to the slow path. */
+        if (!uft_key_pop_from_match(match, &key)) {
+            COVERAGE_INC(uft_declined_shape);
+            return DP_FLOW_CACHE_DECLINED;
+        }
         COVERAGE_INC(uft_pop_flow);
     } else if (!uft_key_from_match(match, &key)) {
         COVERAGE_INC(uft_declined_shape);
