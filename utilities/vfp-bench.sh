@@ -615,21 +615,27 @@ with_builds() {
     done | tr '\n' ' '
 }
 
+# chosen_setups SETUP...: the setups to run, vfp once per build
+# (with_builds), only those VFP_BENCH_SETUPS names if set (debugging,
+# profiling).
+chosen_setups() {
+    local s
+    for s in $(with_builds "$@"); do
+        if [ -z "$VFP_BENCH_SETUPS" ]; then
+            echo "$s"
+        else
+            case " $VFP_BENCH_SETUPS " in
+            *" $s "*|*" ${s%%:*} "*) echo "$s" ;;
+            esac
+        fi
+    done | tr '\n' ' '
+}
+
 # run_case SCENARIO LABEL CASE [setups] [early]: check, then rounds.
 run_case() {
     local scenario=$1 label=$2 case=$3 setups=${4:-vfp ofdpif normal}
     local early=$5 r setup
-    setups=$(with_builds $setups)
-    if [ -n "$VFP_BENCH_SETUPS" ]; then
-        # Only these setups (debugging, profiling).
-        local keep= s
-        for s in $setups; do
-            case " $VFP_BENCH_SETUPS " in
-            *" $s "*|*" ${s%%:*} "*) keep="$keep $s" ;;
-            esac
-        done
-        setups=$keep
-    fi
+    setups=$(chosen_setups $setups)
     local status=0
     check "$case" "$setups" || status=$?
     case $status in
@@ -771,16 +777,7 @@ memory_case() {
     local TUNNEL SOURCES CONNS PASSES
     . "$case/topo"
     n=$CONNS
-    setups=$(with_builds $setups)
-    if [ -n "$VFP_BENCH_SETUPS" ]; then
-        local keep= s
-        for s in $setups; do
-            case " $VFP_BENCH_SETUPS " in
-            *" $s "*|*" ${s%%:*} "*) keep="$keep $s" ;;
-            esac
-        done
-        setups=$keep
-    fi
+    setups=$(chosen_setups $setups)
     for r in $(seq "$rounds"); do
         for setup in $setups; do
             dp=$(dp_of $setup)
