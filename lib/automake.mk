@@ -8,5 +8,7 @@ lib_libuft_la_SOURCES = \
 	lib/uft-dpif.h \
 	lib/uft-key.c \
 	lib/uft-key.h \
+	lib/uft-offload.c \
+	lib/uft-offload.h \
 	lib/uft.c \
 	lib/uft.h

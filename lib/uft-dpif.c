@@ -25,6 +25,7 @@
 #include "dpif-netdev-flow-cache.h"
 #include "dpif.h"
 #include "lib/uft-decap.h"
+#include "lib/uft-offload.h"
 #include "lib/uft.h"
 #include "netlink.h"
 #include "odp-util.h"
@@ -45,6 +46,7 @@ COVERAGE_DEFINE(uft_pop_flow);
 struct uft_dpif {
     struct dpif *dpif;
     struct uft *uft;
+    struct uft_offload *offload;
 
     /* VXLAN tunnel ports (ODPP_NONE: a free slot), written by the main
      * thread, read by every lookup.  A lookup that sees a port one update
@@ -320,6 +322,7 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
     struct dp_packet *packet;
     size_t n_keys = 0;
     uint32_t n_hits = 0;
+    uint32_t n_mark_hits = 0, n_mark_misses = 0;
 
     /* What a port of pop flows receives is mostly for the tunnel endpoint
      * (it would miss below: outer headers are no UF's): a pop first.  A
@@ -344,9 +347,32 @@ uft_dpif_input(void *ud_, unsigned pmd_id OVS_UNUSED,
         if (!hits[j].flow
             && uft_key_from_packet(packet, in_port, &keys[n_keys],
                                    &tcp_flags[n_keys])) {
+            uint32_t mark, position;
+
             parsed[j] = true;
+            if (in_port != ODPP_NONE
+                && dp_packet_has_flow_mark(packet, &mark)
+                && uft_offload_mark_position(ud->offload, mark, &position)) {
+                /* Marked by the netdev: its entry, if the mark is right. */
+                struct uft_entry *e = uft_lookup_position(ud->uft, position,
+                                                          &keys[n_keys]);
+                if (e) {
+                    hits[j].flow = e;
+                    hits[j].actions = uft_entry_actions(
+                        e, &hits[j].actions_len);
+                    uft_entry_account(e, 1, dp_packet_size(packet),
+                                      tcp_flags[n_keys], now);
+                    n_hits++;
+                    n_mark_hits++;
+                    continue;
+                }
+                n_mark_misses++;
+            }
             index[n_keys++] = j;
         }
+    }
+    if (n_mark_hits || n_mark_misses) {
+        uft_offload_count_marks(ud->offload, n_mark_hits, n_mark_misses);
     }
 
     if (n_keys) {
@@ -394,6 +420,22 @@ packet_parses(const struct dp_packet *packet)
     return ok;
 }
 
+/* Offers the entry with 'ufid', put by thread 'pmd_id', to the netdev of
+ * its in_port (uft-offload.h), if hardware offload is on. */
+static void
+offload(struct uft_dpif *ud, unsigned pmd_id, const ovs_u128 *ufid,
+        const struct match *match, const struct nlattr *actions,
+        size_t actions_len)
+{
+    uint32_t position;
+
+    if (uft_offload_enabled(ud->offload)
+        && uft_position(ud->uft, ufid, PMD_ID_NULL, &position)) {
+        uft_offload_put(ud->offload, ufid, pmd_id, position, match, actions,
+                        actions_len);
+    }
+}
+
 static int
 uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
              const ovs_u128 *ufid, const struct nlattr *actions,
@@ -413,6 +455,7 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
         }
         error = uft_modify(ud->uft, ufid, actions, actions_len, &u);
         if (!error) {
+            offload(ud, pmd_id, ufid, match, actions, actions_len);
             stats_from_uft(&u, stats);
             /* Statistics belong to the threads that hit the entry, as
              * dpif-netdev's own flows' do. */
@@ -461,8 +504,13 @@ uft_dpif_put(void *ud_, unsigned pmd_id, const struct match *match,
         COVERAGE_INC(uft_declined_full);
         return DP_FLOW_CACHE_DECLINED;
     }
-    if (!error && stats) {
-        memset(stats, 0, sizeof *stats);
+    if (!error) {
+        if (!(key.flags & UFT_KEY_POP)) {
+            offload(ud, pmd_id, ufid, match, actions, actions_len);
+        }
+        if (stats) {
+            memset(stats, 0, sizeof *stats);
+        }
     }
     return error;
 }
@@ -477,6 +525,7 @@ uft_dpif_del(void *ud_, unsigned pmd_id, const ovs_u128 *ufid,
     if (!uft_remove(ud->uft, ufid, pmd_id, &u)) {
         return ENOENT;
     }
+    uft_offload_del(ud->offload, ufid, pmd_id);
     stats_from_uft(&u, stats);
     return 0;
 }
@@ -492,6 +541,7 @@ uft_dpif_get(void *ud_, unsigned pmd_id, const ovs_u128 *ufid,
         return ENOENT;
     }
     flow_from_dump_entry(&d, false, flow);
+    uft_offload_stats(ud->offload, &d.ufid, &flow->stats);
     return 0;
 }
 
@@ -521,6 +571,7 @@ uft_dpif_dump_next(void *ud_, void *dump_,
     n = uft_dump(ud->uft, &dump->position, d, MIN(max, ARRAY_SIZE(d)));
     for (size_t i = 0; i < n; i++) {
         flow_from_dump_entry(&d[i], dump->terse, &flows[i]);
+        uft_offload_stats(ud->offload, &d[i].ufid, &flows[i].stats);
     }
     return n;
 }
@@ -537,6 +588,7 @@ uft_dpif_flush(void *ud_, unsigned pmd_id)
     struct uft_dpif *ud = ud_;
 
     uft_flush(ud->uft, pmd_id);
+    uft_offload_flush(ud->offload, pmd_id);
 }
 
 static size_t
@@ -572,6 +624,7 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
 
     ud->dpif = dpif;
     ud->uft = uft_create(capacity);
+    ud->offload = uft_offload_create(dpif, capacity);
     ovs_mutex_init(&ud->mutex);
     for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
         atomic_init(&ud->vxlan_ports[i], odp_to_u32(ODPP_NONE));
@@ -579,6 +632,8 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
     }
     error = dpif_netdev_set_flow_cache(dpif, &uft_dpif_class, ud);
     if (error) {
+        uft_offload_stop(ud->offload);
+        uft_offload_destroy(ud->offload);
         uft_destroy(ud->uft);
         ovs_mutex_destroy(&ud->mutex);
         free(ud);
@@ -594,6 +649,7 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
 static void
 uft_dpif_free(struct uft_dpif *ud)
 {
+    uft_offload_destroy(ud->offload);
     uft_destroy(ud->uft);
     ovs_mutex_destroy(&ud->mutex);
     free(ud);
@@ -607,6 +663,9 @@ uft_dpif_detach(struct uft_dpif *ud)
     if (ud) {
         dpif_netdev_set_flow_cache(ud->dpif, NULL, NULL);
         uft_flush(ud->uft, PMD_ID_NULL);
+        /* The offloaded flows leave their netdevs before the datapath
+         * goes, which may be next. */
+        uft_offload_stop(ud->offload);
         ovsrcu_postpone(uft_dpif_free, ud);
     }
 }
@@ -615,4 +674,10 @@ const struct uft *
 uft_dpif_table(const struct uft_dpif *ud)
 {
     return ud->uft;
+}
+
+const struct uft_offload *
+uft_dpif_offload(const struct uft_dpif *ud)
+{
+    return ud->offload;
 }

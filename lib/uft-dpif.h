@@ -58,6 +58,7 @@ struct uft_dpif;
 int uft_dpif_attach(struct dpif *, uint32_t capacity, struct uft_dpif **);
 void uft_dpif_detach(struct uft_dpif *);
 const struct uft *uft_dpif_table(const struct uft_dpif *);
+const struct uft_offload *uft_dpif_offload(const struct uft_dpif *);
 
 /* The most VXLAN ports whose packets the lookup pops itself; those of
  * others take two passes. */

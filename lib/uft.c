@@ -78,7 +78,7 @@ struct uft_entry {
 
     /* Bytes 128 to 159. */
     atomic_uint16_t tcp_flags;
-    bool live;                  /* Under the table's mutex. */
+    atomic_bool live;           /* Written under the table's mutex. */
     uint32_t hash;              /* hash_key(&key). */
     uint32_t ufid_hash;
     union {
@@ -357,6 +357,16 @@ uft_destroy(struct uft *uft)
     uft_unref(uft);
 }
 
+static bool
+entry_is_live(const struct uft_entry *e_)
+{
+    struct uft_entry *e = CONST_CAST(struct uft_entry *, e_);
+    bool live;
+
+    atomic_read_explicit(&e->live, &live, memory_order_acquire);
+    return live;
+}
+
 static uint32_t
 ufid_hash(const ovs_u128 *ufid)
 {
@@ -436,6 +446,24 @@ struct uft_entry *
 uft_lookup(const struct uft *uft, const struct uft_key *key)
 {
     return lookup__(uft, key, hash_key(uft, key));
+}
+
+/* Returns the entry at 'position' if it is live and its key is 'key',
+ * otherwise NULL: a lookup for a packet whose position in the table
+ * something else remembered (a hardware flow mark, say), which that
+ * something cannot make wrong. */
+struct uft_entry *
+uft_lookup_position(const struct uft *uft, uint32_t position,
+                    const struct uft_key *key)
+{
+    if (position < uft->capacity) {
+        struct uft_entry *e = &uft->entries[position];
+
+        if (entry_is_live(e) && uft_key_equal(&e->key, key)) {
+            return e;
+        }
+    }
+    return NULL;
 }
 
 /* Looks up the 'n' keys in 'keys', setting 'entries[i]' to the entry for
@@ -582,7 +610,7 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
         uft->free_head = next_free;
     }
     e->pmd_id = pmd_id;
-    e->live = true;
+    atomic_store_explicit(&e->live, true, memory_order_release);
     uft->n_entries++;
     uft->n_inserted++;
     goto out;
@@ -696,7 +724,7 @@ retire(struct uft *uft, uint32_t pos, struct uft_retired *r)
 
     index_remove(&uft->by_key, e->hash, pos);
     index_remove(&uft->by_ufid, e->ufid_hash, pos);
-    e->live = false;
+    atomic_store_relaxed(&e->live, false);
     uft->n_entries--;
     uft->n_pending++;
     uft->n_removed++;
@@ -768,7 +796,7 @@ uft_flush(struct uft *uft, unsigned pmd_id)
     for (uint32_t pos = 0; pos < uft->n_used; pos++) {
         struct uft_entry *e = &uft->entries[pos];
 
-        if (e->live && pmd_matches(e, pmd_id)) {
+        if (entry_is_live(e) && pmd_matches(e, pmd_id)) {
             retire(uft, pos, r);
         }
     }
@@ -811,6 +839,23 @@ uft_get(const struct uft *uft_, const ovs_u128 *ufid, unsigned pmd_id,
     return e != NULL;
 }
 
+/* Stores in '*position' the position of the entry with 'ufid' installed by
+ * thread 'pmd_id' (any if PMD_ID_NULL), which stays its position until it
+ * is removed.  Returns false if there is none. */
+bool
+uft_position(const struct uft *uft_, const ovs_u128 *ufid, unsigned pmd_id,
+             uint32_t *position)
+    OVS_EXCLUDED(uft_->mutex)
+{
+    struct uft *uft = CONST_CAST(struct uft *, uft_);
+
+    ovs_mutex_lock(&uft->mutex);
+    const struct uft_entry *e = find_ufid(uft, ufid, position);
+    bool found = e && pmd_matches(e, pmd_id);
+    ovs_mutex_unlock(&uft->mutex);
+    return found;
+}
+
 /* Copies up to 'max' entries, from position '*position' on, to 'd', and
  * advances '*position' (start at 0).  Returns the number copied; 0 means
  * the dump is complete.  Entries inserted or removed during a dump may or
@@ -827,7 +872,7 @@ uft_dump(const struct uft *uft_, uint32_t *position,
     while (*position < uft->n_used && n < max) {
         const struct uft_entry *e = &uft->entries[(*position)++];
 
-        if (e->live) {
+        if (entry_is_live(e)) {
             dump_entry(e, &d[n++]);
         }
     }

@@ -129,6 +129,8 @@ void uft_flush(struct uft *, unsigned pmd_id);
 bool uft_get(const struct uft *, const ovs_u128 *ufid, unsigned pmd_id,
              struct uft_dump_entry *);
 uint32_t uft_count(const struct uft *);
+bool uft_position(const struct uft *, const ovs_u128 *ufid, unsigned pmd_id,
+                  uint32_t *position);
 size_t uft_dump(const struct uft *, uint32_t *position,
                 struct uft_dump_entry *, size_t max);
 
@@ -136,6 +138,8 @@ size_t uft_dump(const struct uft *, uint32_t *position,
 void uft_lookup_batch(const struct uft *, const struct uft_key keys[],
                       size_t n, struct uft_entry *entries[]);
 struct uft_entry *uft_lookup(const struct uft *, const struct uft_key *);
+struct uft_entry *uft_lookup_position(const struct uft *, uint32_t position,
+                                      const struct uft_key *);
 void uft_entry_account(struct uft_entry *, uint32_t n_packets,
                        uint32_t n_bytes, uint16_t tcp_flags,
                        long long int now);

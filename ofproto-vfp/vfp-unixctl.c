@@ -27,6 +27,7 @@
 #include "dpdk.h"
 #include "dpif.h"
 #include "lib/uft-dpif.h"
+#include "lib/uft-offload.h"
 #include "lib/uft.h"
 #include "netdev.h"
 #include "odp-util.h"
@@ -412,6 +413,21 @@ uft_to_json(const struct vfp_backer *backer)
     json_object_put(json, "insert_full",
                     json_integer_create(c.n_insert_full));
     json_object_put(json, "removed", json_integer_create(c.n_removed));
+
+    const struct uft_offload *offload = uft_dpif_offload(backer->uft);
+    if (uft_offload_enabled(offload)) {
+        struct json *o = json_object_create();
+        struct uft_offload_counters oc;
+
+        uft_offload_get_counters(offload, &oc);
+        json_object_put(o, "put", json_integer_create(oc.n_put));
+        json_object_put(o, "put_failed", json_integer_create(oc.n_put_failed));
+        json_object_put(o, "deleted", json_integer_create(oc.n_del));
+        json_object_put(o, "mark_hits", json_integer_create(oc.n_mark_hits));
+        json_object_put(o, "mark_misses",
+                        json_integer_create(oc.n_mark_misses));
+        json_object_put(json, "offload", o);
+    }
     return json;
 }
 

@@ -411,6 +411,38 @@ op_lookup(struct uft *uft, struct ref *ref)
     ref->c.n_unparsed += n_unparsed;
 }
 
+/* A position, as a hardware flow mark remembers it, finds an entry only if
+ * it is the live entry of the key: right or nothing, whatever the position
+ * and the key. */
+static void
+op_position(struct uft *uft, struct ref *ref)
+{
+    struct ref_entry *e = random_range(2) ? ref_random(ref) : NULL;
+    ovs_u128 ufid = e ? e->ufid : random_ufid(ref);
+    uint32_t position;
+
+    bool found = uft_position(uft, &ufid, PMD_ID_NULL, &position);
+    ovs_assert(found == (ref_find_ufid(ref, &ufid) != NULL));
+    if (found) {
+        struct ref_entry *r = ref_find_ufid(ref, &ufid);
+
+        ovs_assert(position < ref->capacity);
+        ovs_assert(uft_lookup_position(uft, position, &r->key)
+                   == uft_lookup(uft, &r->key));
+        ovs_assert(uft_lookup_position(uft, position, &r->key));
+    }
+
+    struct uft_key key;
+    if (random_range(2) && (e = ref_random(ref))) {
+        key = e->key;
+    } else {
+        random_key(ref, &key);
+    }
+    position = random_range(ref->capacity + 2);
+    struct uft_entry *hit = uft_lookup_position(uft, position, &key);
+    ovs_assert(!hit || hit == uft_lookup(uft, &key));
+}
+
 static void
 op_get(struct uft *uft, struct ref *ref)
 {
@@ -506,6 +538,7 @@ run_reference(uint32_t capacity, uint32_t n_ops)
     } ops[] = {
         { op_insert, 40 }, { op_remove, 20 }, { op_modify, 10 },
         { op_lookup, 20 }, { op_get, 8 }, { op_quiesce, 2 },
+        { op_position, 4 },
     };
     int total_weight = 0;
 

@@ -450,6 +450,17 @@ render_datapath_stats(const struct json *reply, struct ds *out)
                       get_int(uft, "decap_two_pass"),
                       get_int(uft, "inserted"),
                       get_int(uft, "insert_full"), get_int(uft, "removed"));
+
+        const struct json *offload = get(uft, "offload");
+        if (offload->type == JSON_OBJECT) {
+            ds_put_format(out, "  hw offload: put=%lld failed=%lld "
+                          "deleted=%lld mark-hits=%lld mark-misses=%lld\n",
+                          get_int(offload, "put"),
+                          get_int(offload, "put_failed"),
+                          get_int(offload, "deleted"),
+                          get_int(offload, "mark_hits"),
+                          get_int(offload, "mark_misses"));
+        }
     }
 }
 
