@@ -24,6 +24,7 @@
 #include "dp-packet.h"
 #include "dpif.h"
 #include "hash.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/util.h"
 #include "ovs-atomic.h"
 #include "ovs-rcu.h"
@@ -50,10 +51,14 @@ struct uft_index {
     uint32_t n_buckets;         /* Not necessarily a power of 2. */
 };
 
-/* Actions, with their length, so that one pointer read gives both. */
+/* Actions, with their length, so that one pointer read gives both.  One
+ * copy serves every entry that executes them: the connections of one policy
+ * decision (same rewrites, same output) share it, which saves a copy per
+ * entry and lets the datapath execute their packets as one batch. */
 struct uft_actions {
+    struct hmap_node node;      /* In the table's 'actions'. */
+    uint32_t refcnt;            /* Entries using it. */
     uint32_t len;
-    uint32_t pad;
     /* 'len' bytes of struct nlattr follow. */
 };
 
@@ -63,9 +68,9 @@ actions_data(const struct uft_actions *actions)
     return (const struct nlattr *) (actions + 1);
 }
 
-/* An entry: 256 bytes, four cache lines.  The key, which every lookup
+/* An entry: 192 bytes, three cache lines.  The key, which every lookup
  * compares, comes first (its first line holds all of it but the tunnel
- * part); what a hit touches next; then the actions. */
+ * part); then what a hit touches; then what only writers read. */
 struct uft_entry {
     struct uft_key key;         /* Bytes 0 to 95. */
 
@@ -76,7 +81,7 @@ struct uft_entry {
     atomic_ullong n_bytes;
     atomic_llong used;
 
-    /* Bytes 128 to 159. */
+    /* Bytes 128 to 191. */
     atomic_uint16_t tcp_flags;
     atomic_bool live;           /* Written under the table's mutex. */
     uint32_t hash;              /* hash_key(&key). */
@@ -86,17 +91,10 @@ struct uft_entry {
         uint32_t next_free;     /* Next in the free list, if not. */
     };
     ovs_u128 ufid;
-
-    /* Bytes 160 to 255: the actions, if they fit (UFT_INLINE_ACTIONS). */
-    struct uft_actions inline_actions;
-    uint64_t inline_data[UFT_INLINE_ACTIONS / 8];
+    uint8_t pad[32];            /* Cache line alignment of the next. */
 };
-BUILD_ASSERT_DECL(sizeof(struct uft_entry) == 4 * 64);
+BUILD_ASSERT_DECL(sizeof(struct uft_entry) == 3 * 64);
 BUILD_ASSERT_DECL(offsetof(struct uft_entry, actions) == 96);
-BUILD_ASSERT_DECL(offsetof(struct uft_entry, inline_actions) == 160);
-BUILD_ASSERT_DECL(offsetof(struct uft_entry, inline_data)
-                  == (offsetof(struct uft_entry, inline_actions)
-                      + sizeof(struct uft_actions)));
 
 struct uft {
     struct ovs_mutex mutex;
@@ -108,6 +106,7 @@ struct uft {
     uint32_t n_pending OVS_GUARDED;   /* Removed, awaiting grace period. */
     struct uft_index by_key;
     struct uft_index by_ufid;
+    struct hmap actions OVS_GUARDED;  /* "struct uft_actions"s in use. */
     uint32_t seed[2 * sizeof(struct uft_key) / sizeof(uint64_t)];
     struct ovs_refcount refcnt;       /* The owner and each retired batch. */
 
@@ -315,15 +314,46 @@ uft_create(uint32_t capacity)
     for (size_t i = 0; i < ARRAY_SIZE(uft->seed); i++) {
         uft->seed[i] = random_uint32();
     }
+    hmap_init(&uft->actions);
     ovs_refcount_init(&uft->refcnt);
     return uft;
 }
 
-static void
-free_actions(struct uft_entry *e, const struct uft_actions *actions)
+/* Returns the table's copy of 'actions', with a new reference. */
+static const struct uft_actions *
+ref_actions(struct uft *uft, const struct nlattr *actions, size_t actions_len)
+    OVS_REQUIRES(uft->mutex)
 {
-    if (actions && actions != &e->inline_actions) {
-        free(CONST_CAST(struct uft_actions *, actions));
+    uint32_t hash = hash_bytes(actions, actions_len, 0);
+    struct uft_actions *a;
+
+    HMAP_FOR_EACH_WITH_HASH (a, node, hash, &uft->actions) {
+        if (a->len == actions_len
+            && !memcmp(actions_data(a), actions, actions_len)) {
+            a->refcnt++;
+            return a;
+        }
+    }
+    a = xmalloc(sizeof *a + actions_len);
+    a->refcnt = 1;
+    a->len = actions_len;
+    memcpy(CONST_CAST(struct nlattr *, actions_data(a)), actions,
+           actions_len);
+    hmap_insert(&uft->actions, &a->node, hash);
+    return a;
+}
+
+/* Drops a reference to 'a_' (if nonnull); the last one frees it after a
+ * grace period, since lookups may be reading it. */
+static void
+unref_actions(struct uft *uft, const struct uft_actions *a_)
+    OVS_REQUIRES(uft->mutex)
+{
+    struct uft_actions *a = CONST_CAST(struct uft_actions *, a_);
+
+    if (a && !--a->refcnt) {
+        hmap_remove(&uft->actions, &a->node);
+        ovsrcu_postpone(free, a);
     }
 }
 
@@ -334,12 +364,12 @@ uft_unref(struct uft *uft)
     OVS_NO_THREAD_SAFETY_ANALYSIS
 {
     if (uft && ovs_refcount_unref(&uft->refcnt) == 1) {
-        for (uint32_t i = 0; i < uft->n_used; i++) {
-            struct uft_entry *e = &uft->entries[i];
+        struct uft_actions *a;
 
-            free_actions(e, ovsrcu_get_protected(const struct uft_actions *,
-                                                 &e->actions));
+        HMAP_FOR_EACH_POP (a, node, &uft->actions) {
+            free(a);
         }
+        hmap_destroy(&uft->actions);
         unreserve(uft->by_key.buckets, index_size(&uft->by_key));
         unreserve(uft->by_ufid.buckets, index_size(&uft->by_ufid));
         unreserve(uft->entries, entries_size(uft->capacity));
@@ -512,9 +542,7 @@ uft_lookup_batch(const struct uft *uft, const struct uft_key keys[],
     for (size_t i = 0; i < n; i++) {
         struct uft_entry *e = entries[i];
 
-        if (OVS_LIKELY(e && uft_key_equal(&e->key, &keys[i]))) {
-            OVS_PREFETCH(&e->inline_actions);
-        } else {
+        if (OVS_UNLIKELY(!e || !uft_key_equal(&e->key, &keys[i]))) {
             uint64_t n_overflow;
 
             atomic_read_relaxed(&index->buckets[buckets[i]].n_overflow,
@@ -524,26 +552,6 @@ uft_lookup_batch(const struct uft *uft, const struct uft_key keys[],
                           : NULL);
         }
     }
-}
-
-/* Returns a copy of 'actions' for 'e': in the entry itself if they fit
- * and 'inline_ok', otherwise in an allocation of their own. */
-static const struct uft_actions *
-copy_actions(struct uft_entry *e, const struct nlattr *actions,
-             size_t actions_len, bool inline_ok)
-{
-    struct uft_actions *copy;
-
-    if (inline_ok && actions_len <= UFT_INLINE_ACTIONS) {
-        copy = &e->inline_actions;
-    } else {
-        copy = xmalloc(sizeof *copy + ROUND_UP(actions_len, 8));
-    }
-    copy->len = actions_len;
-    copy->pad = 0;
-    memcpy(CONST_CAST(struct nlattr *, actions_data(copy)), actions,
-           actions_len);
-    return copy;
 }
 
 /* Inserts an entry for 'key' with datapath flow id 'ufid', installed by
@@ -592,8 +600,7 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
     atomic_store_relaxed(&e->n_bytes, 0);
     atomic_store_relaxed(&e->used, 0);
     atomic_store_relaxed(&e->tcp_flags, 0);
-    ovsrcu_set_hidden(&e->actions,
-                      copy_actions(e, actions, actions_len, true));
+    ovsrcu_set_hidden(&e->actions, ref_actions(uft, actions, actions_len));
     e->key = *key;
 
     if (!index_insert(&uft->by_ufid, e->ufid_hash, pos)) {
@@ -616,8 +623,8 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
     goto out;
 
 full:
-    free_actions(e, ovsrcu_get_protected(const struct uft_actions *,
-                                         &e->actions));
+    unref_actions(uft, ovsrcu_get_protected(const struct uft_actions *,
+                                            &e->actions));
     ovsrcu_set_hidden(&e->actions, NULL);
     memset(&e->key, 0, sizeof e->key);
     e->next_free = next_free;
@@ -649,12 +656,6 @@ read_stats(const struct uft_entry *e, struct uft_stats *stats)
     stats->tcp_flags = tcp_flags;
 }
 
-static void
-free_actions_cb(struct uft_actions *actions)
-{
-    free(actions);
-}
-
 /* Replaces the actions of the entry with 'ufid', reporting its statistics
  * in '*stats' if nonnull.  Returns ENOENT if there is no such entry, EFBIG
  * if 'actions' are too long. */
@@ -674,16 +675,11 @@ uft_modify(struct uft *uft, const ovs_u128 *ufid,
     if (!e) {
         error = ENOENT;
     } else {
-        /* A lookup may be reading the inline copy at this moment: new
-         * actions always go to their own allocation. */
         const struct uft_actions *old = ovsrcu_get_protected(
             const struct uft_actions *, &e->actions);
 
-        ovsrcu_set(&e->actions, copy_actions(e, actions, actions_len, false));
-        if (old != &e->inline_actions) {
-            ovsrcu_postpone(free_actions_cb,
-                            CONST_CAST(struct uft_actions *, old));
-        }
+        ovsrcu_set(&e->actions, ref_actions(uft, actions, actions_len));
+        unref_actions(uft, old);
         if (stats) {
             read_stats(e, stats);
         }
@@ -701,8 +697,8 @@ release_retired(struct uft_retired *r)
     for (uint32_t i = 0; i < r->n; i++) {
         struct uft_entry *e = &uft->entries[r->positions[i]];
 
-        free_actions(e, ovsrcu_get_protected(const struct uft_actions *,
-                                             &e->actions));
+        unref_actions(uft, ovsrcu_get_protected(const struct uft_actions *,
+                                                &e->actions));
         ovsrcu_set_hidden(&e->actions, NULL);
         memset(&e->key, 0, sizeof e->key);
         e->next_free = uft->free_head;

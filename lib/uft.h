@@ -32,11 +32,14 @@
  * =========
  *
  * Entries live in one array allocated when the table is created, sized by
- * the table's capacity; nothing is allocated or rehashed afterwards, on
- * any path, except the copy of actions too long to be kept in the entry
- * (UFT_INLINE_ACTIONS).  The array is reserved, not touched: the kernel
- * backs its pages as entries are first used, so an idle table costs
- * little memory.
+ * the table's capacity; nothing is allocated or rehashed afterwards on the
+ * fast path.  The array is reserved, not touched: the kernel backs its
+ * pages as entries are first used, so an idle table costs little memory.
+ *
+ * Actions are kept once per distinct action list, shared by the entries
+ * that execute it (the connections of one policy decision: same rewrites,
+ * same output), and allocated by writers when a list is new.  Entries of
+ * a NAT that gives each connection its own port share nothing.
  *
  * Two indexes point into the array: by key, for packets, and by the
  * datapath's flow id ("ufid"), for the dpif interface (delete, get,
@@ -76,10 +79,6 @@ struct ds;
 struct nlattr;
 struct uft;
 struct uft_entry;
-
-/* Actions up to this long are kept in the entry; longer ones are copied to
- * their own allocation. */
-#define UFT_INLINE_ACTIONS 88
 
 /* Statistics of an entry. */
 struct uft_stats {

@@ -46,11 +46,12 @@ static atomic_bool stop;
 static int n_iterations = 1000000;
 
 /* Actions of key 'id', generation 'gen': the low 16 bits of the seed are
- * the id. */
+ * the id.  Four generations' worth, so that a modification often gives an
+ * entry the actions it has (uft.h: shared actions). */
 static uint32_t
 seed_of(uint32_t id, uint32_t gen)
 {
-    return (gen << 16) | id;
+    return ((gen % 4) << 16) | id;
 }
 
 static void *
@@ -97,8 +98,8 @@ put(uint32_t id, uint32_t gen, bool modify)
     uint64_t stub[256 / 8];
     struct ofpbuf buf;
     ovs_u128 ufid = uft_test_ufid(id);
-    /* Inline and out-of-line actions. */
-    size_t len = gen % 2 ? 16 : UFT_INLINE_ACTIONS + 8;
+    /* Short and long actions. */
+    size_t len = gen % 2 ? 16 : 96;
 
     ofpbuf_use_stub(&buf, stub, sizeof stub);
     uft_test_put_actions(&buf, seed_of(id, gen), len);
