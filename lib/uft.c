@@ -85,13 +85,13 @@ struct uft_entry {
     atomic_uint16_t tcp_flags;
     atomic_bool live;           /* Written under the table's mutex. */
     uint32_t hash;              /* hash_key(&key). */
-    uint32_t ufid_hash;
     union {
         unsigned pmd_id;        /* Thread that installed it, if live. */
         uint32_t next_free;     /* Next in the free list, if not. */
     };
     ovs_u128 ufid;
-    uint8_t pad[32];            /* Cache line alignment of the next. */
+    struct hmap_node ufid_node; /* In 'by_ufid', while live. */
+    uint8_t pad[16];            /* Cache line alignment of the next. */
 };
 BUILD_ASSERT_DECL(sizeof(struct uft_entry) == 3 * 64);
 BUILD_ASSERT_DECL(offsetof(struct uft_entry, actions) == 96);
@@ -105,7 +105,8 @@ struct uft {
     uint32_t n_entries OVS_GUARDED;
     uint32_t n_pending OVS_GUARDED;   /* Removed, awaiting grace period. */
     struct uft_index by_key;
-    struct uft_index by_ufid;
+    struct hmap by_ufid OVS_GUARDED;  /* Entries, by keyed hash of ufid. */
+    uint32_t ufid_basis;
     struct hmap actions OVS_GUARDED;  /* "struct uft_actions"s in use. */
     uint32_t seed[2 * sizeof(struct uft_key) / sizeof(uint64_t)];
     struct ovs_refcount refcnt;       /* The owner and each retired batch. */
@@ -308,9 +309,13 @@ uft_create(uint32_t capacity)
     uft->capacity = capacity;
     uft->entries = reserve(entries_size(capacity), true);
     uft->free_head = UINT32_MAX;
-    /* Packet lookups use the index by key; the other is for control. */
+    /* Packets find entries by key, through the lock-free index; writers
+     * find them by ufid, through a map that grows with what it holds: it
+     * would otherwise cost a second index's memory for the capacity, at
+     * any occupancy (its pages are touched at random). */
     index_init(&uft->by_key, capacity, true);
-    index_init(&uft->by_ufid, capacity, false);
+    hmap_init(&uft->by_ufid);
+    uft->ufid_basis = random_uint32();
     for (size_t i = 0; i < ARRAY_SIZE(uft->seed); i++) {
         uft->seed[i] = random_uint32();
     }
@@ -371,7 +376,7 @@ uft_unref(struct uft *uft)
         }
         hmap_destroy(&uft->actions);
         unreserve(uft->by_key.buckets, index_size(&uft->by_key));
-        unreserve(uft->by_ufid.buckets, index_size(&uft->by_ufid));
+        hmap_destroy(&uft->by_ufid);
         unreserve(uft->entries, entries_size(uft->capacity));
         ovs_mutex_destroy(&uft->mutex);
         free(uft);
@@ -397,45 +402,28 @@ entry_is_live(const struct uft_entry *e_)
     return live;
 }
 
+/* Keyed, so that no choice of ufids makes one chain long. */
 static uint32_t
-ufid_hash(const ovs_u128 *ufid)
+ufid_hash(const struct uft *uft, const ovs_u128 *ufid)
 {
-    return ufid->u32[0];
+    return hash_2words(hash_uint64_basis(ufid->u64.lo, uft->ufid_basis),
+                       hash_uint64(ufid->u64.hi));
 }
 
 static struct uft_entry *
 find_ufid(const struct uft *uft, const ovs_u128 *ufid, uint32_t *posp)
+    OVS_REQUIRES(uft->mutex)
 {
-    const struct uft_index *index = &uft->by_ufid;
-    uint32_t hash = ufid_hash(ufid);
-    uint32_t b = bucket_of(index, hash);
+    struct uft_entry *e;
 
-    for (int probe = 0; probe < UFT_MAX_PROBE; probe++) {
-        struct uft_bucket *bucket = &index->buckets[b];
-        uint64_t n_overflow;
-
-        for (int i = 0; i < UFT_SLOTS; i++) {
-            uint64_t slot;
-
-            atomic_read_explicit(&bucket->slots[i], &slot,
-                                 memory_order_acquire);
-            if (slot && slot >> 32 == hash) {
-                uint32_t pos = (uint32_t) slot - 1;
-                struct uft_entry *e = &uft->entries[pos];
-
-                if (ovs_u128_equals(e->ufid, *ufid)) {
-                    if (posp) {
-                        *posp = pos;
-                    }
-                    return e;
-                }
+    HMAP_FOR_EACH_WITH_HASH (e, ufid_node, ufid_hash(uft, ufid),
+                             &uft->by_ufid) {
+        if (ovs_u128_equals(e->ufid, *ufid)) {
+            if (posp) {
+                *posp = e - uft->entries;
             }
+            return e;
         }
-        atomic_read_relaxed(&bucket->n_overflow, &n_overflow);
-        if (!n_overflow) {
-            break;
-        }
-        b = b + 1 == index->n_buckets ? 0 : b + 1;
     }
     return NULL;
 }
@@ -594,7 +582,6 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
     struct uft_entry *e = &uft->entries[pos];
     uint32_t next_free = e->next_free;
     e->hash = hash;
-    e->ufid_hash = ufid_hash(ufid);
     e->ufid = *ufid;
     atomic_store_relaxed(&e->n_packets, 0);
     atomic_store_relaxed(&e->n_bytes, 0);
@@ -603,13 +590,10 @@ uft_insert(struct uft *uft, const struct uft_key *key, const ovs_u128 *ufid,
     ovsrcu_set_hidden(&e->actions, ref_actions(uft, actions, actions_len));
     e->key = *key;
 
-    if (!index_insert(&uft->by_ufid, e->ufid_hash, pos)) {
-        goto full;
-    }
     if (!index_insert(&uft->by_key, hash, pos)) {
-        index_remove(&uft->by_ufid, e->ufid_hash, pos);
         goto full;
     }
+    hmap_insert(&uft->by_ufid, &e->ufid_node, ufid_hash(uft, ufid));
 
     if (pos == uft->n_used) {
         uft->n_used++;
@@ -719,7 +703,7 @@ retire(struct uft *uft, uint32_t pos, struct uft_retired *r)
     struct uft_entry *e = &uft->entries[pos];
 
     index_remove(&uft->by_key, e->hash, pos);
-    index_remove(&uft->by_ufid, e->ufid_hash, pos);
+    hmap_remove(&uft->by_ufid, &e->ufid_node);
     atomic_store_relaxed(&e->live, false);
     uft->n_entries--;
     uft->n_pending++;
@@ -977,6 +961,5 @@ uft_get_counters(const struct uft *uft_, struct uft_counters *c)
     c->n_decap_single = v;
     atomic_read_relaxed(&uft->n_decap_two, &v);
     c->n_decap_two = v;
-    c->memory = (entries_size(uft->capacity) + index_size(&uft->by_key)
-                 + index_size(&uft->by_ufid));
+    c->memory = entries_size(uft->capacity) + index_size(&uft->by_key);
 }

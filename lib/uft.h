@@ -41,15 +41,19 @@
  * same output), and allocated by writers when a list is new.  Entries of
  * a NAT that gives each connection its own port share nothing.
  *
- * Two indexes point into the array: by key, for packets, and by the
- * datapath's flow id ("ufid"), for the dpif interface (delete, get,
- * modify).  Each is an open-addressed array of 64-byte buckets of seven
- * slots; a slot holds the 32-bit hash and the entry's position.  An entry
- * is placed in the first bucket with a free slot from its hash's home
- * bucket on; every bucket passed over counts it as an overflow, and a
- * lookup moves past a bucket only while that count is nonzero.  Lookups
- * thus read one bucket and one entry in the common case, and deletions
- * need no tombstones.
+ * Packets find entries through an index by key, an open-addressed array
+ * of 64-byte buckets of seven slots, preallocated with the array; a slot
+ * holds the 32-bit hash and the entry's position.  An entry is placed in
+ * the first bucket with a free slot from its hash's home bucket on; every
+ * bucket passed over counts it as an overflow, and a lookup moves past a
+ * bucket only while that count is nonzero.  Lookups thus read one bucket
+ * and one entry in the common case, and deletions need no tombstones.
+ *
+ * Writers find entries by the datapath's flow id ("ufid"), for the dpif
+ * interface (delete, get, modify), through a map (hmap) with a node in
+ * each entry.  It grows with what it holds, under the mutex: a second
+ * preallocated index would cost its full size at any occupancy, since
+ * hashing touches its pages at random.
  *
  *
  * Thread-safety
@@ -100,7 +104,8 @@ struct uft_counters {
     uint64_t n_inserted;        /* Insertions that succeeded, ... */
     uint64_t n_insert_full;     /* ... that failed for lack of room. */
     uint64_t n_removed;
-    size_t memory;              /* Bytes reserved for entries and indexes. */
+    size_t memory;              /* Bytes reserved for entries and the index
+                                 * by key. */
 };
 
 /* An entry as a dump sees it. */
