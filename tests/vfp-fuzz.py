@@ -12,6 +12,13 @@
 #       fragments, VLAN stacks, LLC/SNAP, VXLAN and GRE outer headers,
 #       bytes overwritten.
 #
+#   vfp-fuzz.py generate-vxlan N [SEED]
+#       The same frames, mutated or not, each in a VXLAN packet for the
+#       tunnel endpoint 192.168.0.1 (MAC aa:55:aa:55:00:00) from
+#       192.168.0.2, VNI 5000, whose outer headers are then mutated too:
+#       checksums, flags, reserved bytes, ports, lengths, and the frame
+#       mutations above applied to the outer frame.
+#
 #   vfp-fuzz.py check PCAP
 #       Dissects every frame of PCAP (what vm1 received) and fails unless
 #       each is the allowed 5-tuple, parsed as the datapaths parse it, or a
@@ -195,6 +202,67 @@ def mutate__(rng, f):
     return bytes(f)
 
 
+ENDPOINT, REMOTE = "aa:55:aa:55:00:00", "aa:aa:aa:aa:aa:02"
+
+
+def vxlan(rng, inner):
+    """A valid VXLAN packet for the endpoint, around 'inner'."""
+    sport = rng.choice([12345, 12345, rng.randrange(1024, 65536)])
+    return eth(ipv4("192.168.0.2", "192.168.0.1", 17,
+                    struct.pack("!HHHH", sport, 4789, 16 + len(inner), 0)
+                    + struct.pack("!II", 0x08000000, 5000 << 8) + inner),
+               dst=ENDPOINT, src=REMOTE)
+
+
+def mutate_outer(rng, f):
+    """Mutates the outer headers of vxlan()'s packet 'f'."""
+    try:
+        return mutate_outer__(rng, bytearray(f))
+    except (IndexError, struct.error):
+        # Cut short by an earlier mutation: leave it so.
+        return f
+
+
+def mutate_outer__(rng, f):
+    op = rng.randrange(8)
+    if op == 0:                                     # IP checksum.
+        f[24:26] = struct.pack("!H", rng.randrange(65536))
+    elif op == 1:                                   # UDP checksum.
+        f[40:42] = struct.pack("!H", rng.randrange(65536))
+    elif op == 2:                                   # VXLAN flags.
+        f[42:46] = struct.pack("!I", rng.choice(
+            [0, 0x08800000, 0x0c000000, 0x08000001, rng.randrange(1 << 32)]))
+    elif op == 3:                                   # Reserved, VNI.
+        f[rng.choice([46, 47, 48, 49])] = rng.randrange(256)
+    elif op == 4:                                   # UDP ports.
+        i = rng.choice([34, 36])
+        f[i:i + 2] = struct.pack("!H", rng.choice(
+            [4789, 4790, 0, rng.randrange(65536)]))
+    elif op == 5:                                   # UDP length.
+        f[38:40] = struct.pack("!H", rng.choice(
+            [0, 8, 16, len(f) - 34 + 1, len(f) - 34 - 1,
+             rng.randrange(65536)]) % 65536)
+    else:                                           # A frame mutation.
+        return mutate(rng, bytes(f))
+    return bytes(f)
+
+
+def generate_vxlan(n, seed):
+    rng = random.Random(seed)
+    bases = base_frames()
+    frames = []
+    while len(frames) < n:
+        f = rng.choice(bases)
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            f = mutate(rng, f)
+        f = vxlan(rng, f)
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            f = mutate_outer(rng, f)
+        frames.append(f.hex())
+    for i in range(0, n, BATCH):
+        print(" ".join(frames[i:i + BATCH]))
+
+
 def generate(n, seed):
     rng = random.Random(seed)
     bases = base_frames()
@@ -310,12 +378,15 @@ def main(args):
     if args[:1] == ["generate"]:
         generate(int(args[1]), int(args[2]) if len(args) > 2 else 1)
         return 0
+    if args[:1] == ["generate-vxlan"]:
+        generate_vxlan(int(args[1]), int(args[2]) if len(args) > 2 else 1)
+        return 0
     if args[:1] == ["check"]:
         return check(args[1])
     if args[:1] == ["check-blocked"]:
         return check_blocked(args[1])
-    sys.exit("usage: vfp-fuzz.py generate N [SEED] | check PCAP "
-             "| check-blocked PCAP")
+    sys.exit("usage: vfp-fuzz.py generate N [SEED] "
+             "| generate-vxlan N [SEED] | check PCAP | check-blocked PCAP")
 
 
 if __name__ == "__main__":
