@@ -48,18 +48,21 @@ struct uft_dpif {
     struct uft *uft;
     struct uft_offload *offload;
 
-    /* VXLAN tunnel ports (ODPP_NONE: a free slot), written by the main
-     * thread, read by every lookup.  A lookup that sees a port one update
-     * late pops a packet in two passes, or, for a port that stopped being
-     * VXLAN, decides as the pop of a VXLAN port would while the pop flows
-     * of that port wait for their revalidation. */
-    atomic_uint32_t vxlan_ports[UFT_DPIF_MAX_VXLAN_PORTS];
+    /* VXLAN and GRE tunnel ports (ODPP_NONE: a free slot), written by the
+     * main thread, read by every lookup.  A lookup that sees a port one
+     * update late pops a packet in two passes, or, for a port that stopped
+     * being of its kind, decides as the pop of that kind would while the
+     * pop flows of that port wait for their revalidation (each kind's pop
+     * checks its own protocol, so a packet of the other kind takes two
+     * passes). */
+    atomic_uint32_t vxlan_ports[UFT_DPIF_MAX_TUNNEL_PORTS];
+    atomic_uint32_t gre_ports[UFT_DPIF_MAX_TUNNEL_PORTS];
 
     /* The ports that tunnel pop entries match (ODPP_NONE: a free slot),
      * each added before its first pop entry is inserted and kept: what
      * they receive is looked up as a pop first, the rest never is. */
     struct ovs_mutex mutex;
-    atomic_uint32_t pop_ports[UFT_DPIF_MAX_VXLAN_PORTS];
+    atomic_uint32_t pop_ports[UFT_DPIF_MAX_TUNNEL_PORTS];
 };
 
 /* Whether 'port' is in 'ports', 'n' slots. */
@@ -104,25 +107,46 @@ add_pop_port(struct uft_dpif *ud, odp_port_t port)
     return ok;
 }
 
+/* Pops 'packet', received on 'in_port', in the lookup's pass, if
+ * 'tnl_port' is one of the tunnel ports that the lookup pops for. */
 static bool
-is_vxlan_port(const struct uft_dpif *ud, odp_port_t port)
+decap(const struct uft_dpif *ud, struct dp_packet *packet, odp_port_t in_port,
+      odp_port_t tnl_port, struct uft_decap_state *state)
 {
-    return port_in(ud->vxlan_ports, ARRAY_SIZE(ud->vxlan_ports), port);
+    if (tnl_port == ODPP_NONE) {
+        return false;
+    } else if (port_in(ud->vxlan_ports, ARRAY_SIZE(ud->vxlan_ports),
+                       tnl_port)) {
+        return uft_decap_vxlan(packet, in_port, tnl_port, state);
+    } else if (port_in(ud->gre_ports, ARRAY_SIZE(ud->gre_ports), tnl_port)) {
+        return uft_decap_gre(packet, in_port, tnl_port, state);
+    }
+    return false;
 }
 
-/* Makes the 'n' 'ports' the VXLAN ports of 'ud''s datapath whose packets
- * the lookup pops itself (at most UFT_DPIF_MAX_VXLAN_PORTS of them; the
- * others take two passes). */
-void
-uft_dpif_set_vxlan_ports(struct uft_dpif *ud, const odp_port_t ports[],
-                         size_t n)
+static void
+set_ports(atomic_uint32_t slots[], size_t n_slots, const odp_port_t ports[],
+          size_t n)
 {
-    if (!ud) {
-        return;
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
-        atomic_store_relaxed(&ud->vxlan_ports[i],
+    for (size_t i = 0; i < n_slots; i++) {
+        atomic_store_relaxed(&slots[i],
                              odp_to_u32(i < n ? ports[i] : ODPP_NONE));
+    }
+}
+
+/* Makes the 'n_vxlan' ports 'vxlan' and the 'n_gre' ports 'gre' the VXLAN
+ * and GRE ports of 'ud''s datapath whose packets the lookup pops itself
+ * (at most UFT_DPIF_MAX_TUNNEL_PORTS of each kind; the others take two
+ * passes). */
+void
+uft_dpif_set_tunnel_ports(struct uft_dpif *ud,
+                          const odp_port_t vxlan[], size_t n_vxlan,
+                          const odp_port_t gre[], size_t n_gre)
+{
+    if (ud) {
+        set_ports(ud->vxlan_ports, ARRAY_SIZE(ud->vxlan_ports),
+                  vxlan, n_vxlan);
+        set_ports(ud->gre_ports, ARRAY_SIZE(ud->gre_ports), gre, n_gre);
     }
 }
 
@@ -204,7 +228,7 @@ pop_entry_port(const struct uft_entry *e, const struct nlattr **actions,
 
 /* The first step of uft_dpif_input() for packets received on 'in_port', a
  * port that pop entries match: those of 'packets' that are for a tunnel
- * pop flow in the table.  Each one that uft_decap_vxlan() pops and whose
+ * pop flow in the table.  Each one that uft-decap.h pops and whose
  * inner packet has an entry hits that entry, in this one pass; the others
  * hit the pop flow, whose action pops them and recirculates, as
  * dpif-netdev's own pop flow would.  Returns the number of packets given
@@ -264,9 +288,7 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
         hit->flow = e;
         odp_port_t tnl_port = pop_entry_port(e, &hit->actions,
                                              &hit->actions_len);
-        if (tnl_port != ODPP_NONE && is_vxlan_port(ud, tnl_port)
-            && uft_decap_vxlan(packet, in_port, tnl_port,
-                               &states[n_inner])) {
+        if (decap(ud, packet, in_port, tnl_port, &states[n_inner])) {
             if (uft_key_from_packet(packet, ODPP_NONE, &keys[n_inner],
                                     &tcp_flags[n_inner])) {
                 pops[n_inner] = e;
@@ -628,6 +650,7 @@ uft_dpif_attach(struct dpif *dpif, uint32_t capacity, struct uft_dpif **udp)
     ovs_mutex_init(&ud->mutex);
     for (size_t i = 0; i < ARRAY_SIZE(ud->vxlan_ports); i++) {
         atomic_init(&ud->vxlan_ports[i], odp_to_u32(ODPP_NONE));
+        atomic_init(&ud->gre_ports[i], odp_to_u32(ODPP_NONE));
         atomic_init(&ud->pop_ports[i], odp_to_u32(ODPP_NONE));
     }
     error = dpif_netdev_set_flow_cache(dpif, &uft_dpif_class, ud);

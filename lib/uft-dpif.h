@@ -31,16 +31,16 @@
  *   - received packets are looked up in the table first, in batches;
  *
  *   - a tunnel pop flow (uft-key.h) is an entry too, found by what the
- *     uplink receives for the tunnel endpoint; for the VXLAN ports that
- *     uft_dpif_set_vxlan_ports() names, the lookup pops such a packet and
- *     finds its inner flow in the same pass (uft-decap.h);
+ *     uplink receives for the tunnel endpoint; for the VXLAN and GRE ports
+ *     that uft_dpif_set_tunnel_ports() names, the lookup pops such a
+ *     packet and finds its inner flow in the same pass (uft-decap.h);
  *
  *   - the entries appear in dpif flow dumps, gets and deletes as datapath
  *     flows of layer "uft" (dpctl/dump-flows -m shows "dp:uft").
  *
  * One table serves every thread of the datapath (docs/design.md says why).
  *
- * Thread safety: attach, detach and uft_dpif_set_vxlan_ports() from the
+ * Thread safety: attach, detach and uft_dpif_set_tunnel_ports() from the
  * main thread; the rest from any thread. */
 
 #include <stddef.h>
@@ -60,11 +60,12 @@ void uft_dpif_detach(struct uft_dpif *);
 const struct uft *uft_dpif_table(const struct uft_dpif *);
 const struct uft_offload *uft_dpif_offload(const struct uft_dpif *);
 
-/* The most VXLAN ports whose packets the lookup pops itself; those of
- * others take two passes. */
-#define UFT_DPIF_MAX_VXLAN_PORTS 8
+/* The most VXLAN ports, and the most GRE ports, whose packets the lookup
+ * pops itself; those of others take two passes. */
+#define UFT_DPIF_MAX_TUNNEL_PORTS 8
 
-void uft_dpif_set_vxlan_ports(struct uft_dpif *, const odp_port_t ports[],
-                              size_t n);
+void uft_dpif_set_tunnel_ports(struct uft_dpif *,
+                               const odp_port_t vxlan[], size_t n_vxlan,
+                               const odp_port_t gre[], size_t n_gre);
 
 #endif /* lib/uft-dpif.h */

@@ -289,33 +289,40 @@ compare_ofports(const void *a_, const void *b_)
 }
 
 /* Tells 'backer''s unified flow table which tunnel ports of its bridges'
- * endpoints are VXLAN ports, whose packets its lookup pops itself. */
+ * endpoints are VXLAN ports and GRE ports, whose packets its lookup pops
+ * itself. */
 static void
 update_uft_tunnels__(struct vfp_backer *backer, odp_port_t gone)
 {
     const struct vfp_fwd *fwd = ovsrcu_get_protected(struct vfp_fwd *,
                                                      &backer->fwd);
-    odp_port_t ports[UFT_DPIF_MAX_VXLAN_PORTS];
-    size_t n = 0;
+    odp_port_t vxlan[UFT_DPIF_MAX_TUNNEL_PORTS];
+    odp_port_t gre[UFT_DPIF_MAX_TUNNEL_PORTS];
+    size_t n_vxlan = 0, n_gre = 0;
 
     if (!backer->uft || !fwd) {
         return;
     }
     if (!backer->uft_single_pass) {
-        uft_dpif_set_vxlan_ports(backer->uft, NULL, 0);
+        uft_dpif_set_tunnel_ports(backer->uft, NULL, 0, NULL, 0);
         return;
     }
     for (size_t i = 0; i < fwd->n_bridges; i++) {
         const struct vfp_fwd_bridge *bridge = fwd->bridges[i];
 
-        if (bridge->tunnel != ODPP_NONE && bridge->tunnel != gone
-            && bridge->tnl_ip
-            && !strcmp(netdev_get_type(bridge->tunnel_netdev), "vxlan")
-            && n < ARRAY_SIZE(ports)) {
-            ports[n++] = bridge->tunnel;
+        if (bridge->tunnel == ODPP_NONE || bridge->tunnel == gone
+            || !bridge->tnl_ip) {
+            continue;
+        }
+
+        const char *type = netdev_get_type(bridge->tunnel_netdev);
+        if (!strcmp(type, "vxlan") && n_vxlan < ARRAY_SIZE(vxlan)) {
+            vxlan[n_vxlan++] = bridge->tunnel;
+        } else if (!strcmp(type, "gre") && n_gre < ARRAY_SIZE(gre)) {
+            gre[n_gre++] = bridge->tunnel;
         }
     }
-    uft_dpif_set_vxlan_ports(backer->uft, ports, n);
+    uft_dpif_set_tunnel_ports(backer->uft, vxlan, n_vxlan, gre, n_gre);
 }
 
 static void

@@ -10,7 +10,9 @@
 #   --vlan=N         an 802.1Q tag with VLAN ID N on the outer frame
 #   --gre=FLAGS,PROTO  GRE instead of UDP and VXLAN, with these GRE flags and
 #                    protocol (e.g. 0x2000,0x6558: NVGRE); VNI is then the
-#                    32-bit GRE key, present if FLAGS has the key bit.
+#                    32-bit GRE key, present if FLAGS has the key bit; a
+#                    valid checksum with the checksum bit, sequence number 1
+#                    with the sequence bit.
 #   --udp-csum=N     the UDP checksum: "valid", or a number (default 0: none)
 #   --ip-csum=N      the IPv4 header checksum (default: the right one)
 #   --ip-options=HEX IPv4 options (a multiple of 4 bytes)
@@ -36,10 +38,17 @@ def main(args):
     inner = bytes.fromhex(inner)
     if "gre" in opts:
         flags, proto = (int(x, 0) for x in opts["gre"].split(","))
-        l4 = struct.pack("!HH", flags, proto)
+        opt = b""
         if flags & 0x2000:
-            l4 += struct.pack("!I", int(vni, 0))
-        l4 += inner
+            opt += struct.pack("!I", int(vni, 0))
+        if flags & 0x1000:
+            opt += struct.pack("!I", 1)
+        l4 = struct.pack("!HH", flags, proto)
+        if flags & 0x8000:
+            body = l4 + b"\0\0\0\0" + opt + inner
+            c = checksum(body + (b"\0" if len(body) % 2 else b""))
+            l4 += struct.pack("!HH", c, 0)
+        l4 += opt + inner
         ipproto = 47
     else:
         vxlan = struct.pack("!II", int(opts.get("vxlan-flags", "0x08000000"),

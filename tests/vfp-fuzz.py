@@ -13,11 +13,12 @@
 #       bytes overwritten.
 #
 #   vfp-fuzz.py generate-vxlan N [SEED]
-#       The same frames, mutated or not, each in a VXLAN packet for the
-#       tunnel endpoint 192.168.0.1 (MAC aa:55:aa:55:00:00) from
-#       192.168.0.2, VNI 5000, whose outer headers are then mutated too:
-#       checksums, flags, reserved bytes, ports, lengths, and the frame
-#       mutations above applied to the outer frame.
+#   vfp-fuzz.py generate-nvgre N [SEED]
+#       The same frames, mutated or not, each in a VXLAN (NVGRE) packet for
+#       the tunnel endpoint 192.168.0.1 (MAC aa:55:aa:55:00:00) from
+#       192.168.0.2, VNI (VSID) 5000, whose outer headers are then mutated
+#       too: checksums, flags, reserved bytes, ports, protocol, lengths,
+#       and the frame mutations above applied to the outer frame.
 #
 #   vfp-fuzz.py check PCAP
 #       Dissects every frame of PCAP (what vm1 received) and fails unless
@@ -247,7 +248,41 @@ def mutate_outer__(rng, f):
     return bytes(f)
 
 
-def generate_vxlan(n, seed):
+def nvgre(rng, inner):
+    """A valid NVGRE packet for the endpoint, around 'inner'."""
+    flowid = rng.choice([0, 0, rng.randrange(256)])
+    return eth(ipv4("192.168.0.2", "192.168.0.1", 47,
+                    struct.pack("!HHI", 0x2000, 0x6558,
+                                (5000 << 8) | flowid) + inner),
+               dst=ENDPOINT, src=REMOTE)
+
+
+def mutate_nvgre(rng, f):
+    """Mutates the outer headers of nvgre()'s packet 'f'."""
+    try:
+        return mutate_nvgre__(rng, bytearray(f))
+    except (IndexError, struct.error):
+        return f
+
+
+def mutate_nvgre__(rng, f):
+    op = rng.randrange(5)
+    if op == 0:                                     # IP checksum.
+        f[24:26] = struct.pack("!H", rng.randrange(65536))
+    elif op == 1:                                   # GRE flags, version.
+        f[34:36] = struct.pack("!H", rng.choice(
+            [0x0000, 0xa000, 0x3000, 0x2001, 0x2080, rng.randrange(65536)]))
+    elif op == 2:                                   # Protocol.
+        f[36:38] = struct.pack("!H", rng.choice(
+            [0x0800, 0x86dd, 0x6559, 0x0001, rng.randrange(65536)]))
+    elif op == 3:                                   # Key.
+        f[rng.randrange(38, 42)] = rng.randrange(256)
+    else:                                           # A frame mutation.
+        return mutate(rng, bytes(f))
+    return bytes(f)
+
+
+def generate_tunnel(n, seed, encap, mutate_encap):
     rng = random.Random(seed)
     bases = base_frames()
     frames = []
@@ -255,9 +290,9 @@ def generate_vxlan(n, seed):
         f = rng.choice(bases)
         for _ in range(rng.choice([0, 0, 1, 2])):
             f = mutate(rng, f)
-        f = vxlan(rng, f)
+        f = encap(rng, f)
         for _ in range(rng.choice([0, 0, 1, 1, 2])):
-            f = mutate_outer(rng, f)
+            f = mutate_encap(rng, f)
         frames.append(f.hex())
     for i in range(0, n, BATCH):
         print(" ".join(frames[i:i + BATCH]))
@@ -378,15 +413,19 @@ def main(args):
     if args[:1] == ["generate"]:
         generate(int(args[1]), int(args[2]) if len(args) > 2 else 1)
         return 0
-    if args[:1] == ["generate-vxlan"]:
-        generate_vxlan(int(args[1]), int(args[2]) if len(args) > 2 else 1)
+    if args[:1] in (["generate-vxlan"], ["generate-nvgre"]):
+        encap = ((vxlan, mutate_outer) if args[0] == "generate-vxlan"
+                 else (nvgre, mutate_nvgre))
+        generate_tunnel(int(args[1]), int(args[2]) if len(args) > 2 else 1,
+                        *encap)
         return 0
     if args[:1] == ["check"]:
         return check(args[1])
     if args[:1] == ["check-blocked"]:
         return check_blocked(args[1])
     sys.exit("usage: vfp-fuzz.py generate N [SEED] "
-             "| generate-vxlan N [SEED] | check PCAP | check-blocked PCAP")
+             "| generate-vxlan N [SEED] | generate-nvgre N [SEED] "
+             "| check PCAP | check-blocked PCAP")
 
 
 if __name__ == "__main__":
