@@ -226,6 +226,19 @@ pop_entry_port(const struct uft_entry *e, const struct nlattr **actions,
             : ODPP_NONE);
 }
 
+/* Puts back what decap() popped off 'packet', received on 'in_port', and
+ * its layer offsets, which the pop parser set before: the packet is then as
+ * it arrived, for the pop flow's own action. */
+static void
+undo_decap(struct dp_packet *packet, odp_port_t in_port,
+           const struct uft_decap_state *state)
+{
+    struct uft_key outer;
+
+    uft_decap_undo(packet, state);
+    ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
+}
+
 /* The first step of uft_dpif_input() for packets received on 'in_port', a
  * port that pop entries match: those of 'packets' that are for a tunnel
  * pop flow in the table.  Each one that uft-decap.h pops and whose
@@ -238,7 +251,6 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
           odp_port_t in_port, long long int now,
           struct dp_flow_cache_hit hits[], bool parsed[])
 {
-    struct uft_key outer;
     struct uft_key keys[NETDEV_MAX_BURST];
     struct uft_entry *entries[NETDEV_MAX_BURST];
     uint16_t tcp_flags[NETDEV_MAX_BURST];
@@ -295,8 +307,7 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
                 inner[n_inner++] = index[i];
                 continue;
             }
-            uft_decap_undo(packet, &states[n_inner]);
-            ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
+            undo_decap(packet, in_port, &states[n_inner]);
         }
         n_two++;
     }
@@ -320,8 +331,7 @@ input_pop(struct uft_dpif *ud, struct dp_packet_batch *packets,
         } else {
             /* The pop flow's own action pops it again and recirculates:
              * its inner flow comes from the slow path. */
-            uft_decap_undo(packet, &states[i]);
-            ovs_assert(uft_key_pop_from_packet(packet, in_port, &outer));
+            undo_decap(packet, in_port, &states[i]);
             hit->actions = uft_entry_actions(pops[i], &hit->actions_len);
             n_two++;
         }
