@@ -465,6 +465,11 @@ offload(struct uft_dpif *ud, unsigned pmd_id, const ovs_u128 *ufid,
         && uft_position(ud->uft, ufid, PMD_ID_NULL, &position)) {
         uft_offload_put(ud->offload, ufid, pmd_id, position, match, actions,
                         actions_len);
+        /* Another thread that removed the entry since it was found above
+         * found no offered flow to delete: this thread deletes it. */
+        if (!uft_position(ud->uft, ufid, PMD_ID_NULL, &position)) {
+            uft_offload_del(ud->offload, ufid, PMD_ID_NULL);
+        }
     }
 }
 
