@@ -112,12 +112,17 @@ def l3_offset(f):
     return ofs + 2
 
 
-def mutate(rng, f):
+def guarded(mutator, rng, f):
+    """mutator(rng, bytearray(f)), or 'f' as it is if a header that the
+    mutator reads was already cut short."""
     try:
-        return mutate__(rng, bytearray(f))
+        return mutator(rng, bytearray(f))
     except (IndexError, struct.error):
-        # A header already cut short: leave it so.
         return f
+
+
+def mutate(rng, f):
+    return guarded(mutate__, rng, f)
 
 
 def mutate__(rng, f):
@@ -217,11 +222,7 @@ def vxlan(rng, inner):
 
 def mutate_outer(rng, f):
     """Mutates the outer headers of vxlan()'s packet 'f'."""
-    try:
-        return mutate_outer__(rng, bytearray(f))
-    except (IndexError, struct.error):
-        # Cut short by an earlier mutation: leave it so.
-        return f
+    return guarded(mutate_outer__, rng, f)
 
 
 def mutate_outer__(rng, f):
@@ -259,10 +260,7 @@ def nvgre(rng, inner):
 
 def mutate_nvgre(rng, f):
     """Mutates the outer headers of nvgre()'s packet 'f'."""
-    try:
-        return mutate_nvgre__(rng, bytearray(f))
-    except (IndexError, struct.error):
-        return f
+    return guarded(mutate_nvgre__, rng, f)
 
 
 def mutate_nvgre__(rng, f):
