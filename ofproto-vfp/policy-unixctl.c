@@ -49,20 +49,6 @@
 #include "vfp/rule.h"
 
 static char * OVS_WARN_UNUSED_RESULT
-parse_default(const char *key, const char *value, bool *block)
-{
-    if (!value || !strcmp(value, "allow")) {
-        *block = false;
-    } else if (!strcmp(value, "block")) {
-        *block = true;
-    } else {
-        return xasprintf("%s \"%s\" is not allow or block", key, value);
-    }
-    return NULL;
-}
-
-/* Looks up PORT, and LAYER, GROUP if asked for, from 'argv'. */
-static char * OVS_WARN_UNUSED_RESULT
 find_objects(const char *argv[], struct vfp_ofport **portp,
              struct vfp_layer **layerp, struct vfp_group **groupp)
 {
@@ -103,9 +89,7 @@ add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     struct smap o = SMAP_INITIALIZER(&o);
     struct vfp_ofport *port = NULL;
-    const char *prio;
-    uint16_t priority;
-    bool in_block, out_block;
+    struct vfp_layer *layer = NULL;
     char *error;
 
     if ((error = find_objects(argv, &port, NULL, NULL))
@@ -113,22 +97,15 @@ add_layer(struct unixctl_conn *conn, int argc, const char *argv[],
         || (error = vfp_parse_options(argc - 3, argv + 3,
                                       "priority= in-default= out-default=",
                                       &o))
-        || (error = ((prio = smap_get(&o, "priority"))
-                     ? vfp_parse_priority(prio, &priority)
-                     : xstrdup("priority=N is required")))
-        || (error = parse_default("in-default", smap_get(&o, "in-default"),
-                                  &in_block))
-        || (error = parse_default("out-default",
-                                  smap_get(&o, "out-default"),
-                                  &out_block))) {
+        || (error = vfp_layer_parse(argv[2], smap_get(&o, "priority"),
+                                    smap_get(&o, "in-default"),
+                                    smap_get(&o, "out-default"), &layer))) {
         smap_destroy(&o);
         vfp_unixctl_reply(conn, error);
         return;
     }
     smap_destroy(&o);
 
-    struct vfp_layer *layer = vfp_layer_create(argv[2], priority, in_block,
-                                               out_block);
     error = vfp_port_add_layer(port->vfp_port, layer);
     if (error) {
         vfp_layer_destroy(layer);
@@ -160,70 +137,32 @@ static void
 add_group(struct unixctl_conn *conn, int argc, const char *argv[],
           void *aux OVS_UNUSED)
 {
-    struct vfp_conditions conds = { NULL, 0 };
     struct vfp_ofport *port = NULL;
     struct vfp_layer *layer = NULL;
-    struct smap options = SMAP_INITIALIZER(&options);
-    uint16_t priority;
-    enum vfp_dir dir = VFP_DIR_IN;
-    enum vfp_field lpm_field = VFP_FIELD_DST_IP;
-    bool lpm = false;
+    struct vfp_group *group = NULL;
+    struct smap o = SMAP_INITIALIZER(&o);
     char *error;
 
     if ((error = find_objects(argv, &port, &layer, NULL))
         || (error = vfp_check_name("group", argv[3]))
         || (error = vfp_parse_options(argc - 4, argv + 4,
-                                      "dir= priority= match= type=",
-                                      &options))) {
-        smap_destroy(&options);
+                                      "dir= priority= match= type=", &o))
+        || (error = vfp_group_parse(argv[3], smap_get(&o, "dir"),
+                                    smap_get(&o, "priority"),
+                                    smap_get(&o, "match"),
+                                    smap_get(&o, "type"), &group))) {
+        smap_destroy(&o);
         vfp_unixctl_reply(conn, error);
         return;
     }
+    smap_destroy(&o);
 
-    struct {
-        const char *dir, *priority, *match, *type;
-    } o = {
-        smap_get(&options, "dir"), smap_get(&options, "priority"),
-        smap_get(&options, "match"), smap_get(&options, "type"),
-    };
-
-    if (!o.dir) {
-        error = xstrdup("dir=in or dir=out is required");
-    } else if (!strcmp(o.dir, "in") || !strcmp(o.dir, "out")) {
-        dir = o.dir[0] == 'i' ? VFP_DIR_IN : VFP_DIR_OUT;
+    error = vfp_layer_add_group(layer, group);
+    if (error) {
+        vfp_group_destroy(group);
     } else {
-        error = xasprintf("dir \"%s\" is not in or out", o.dir);
+        vfp_policy_changed(port, NULL, NULL, NULL);
     }
-    if (!error) {
-        error = (o.priority ? vfp_parse_priority(o.priority, &priority)
-                 : xstrdup("priority=N is required"));
-    }
-    if (!error && o.type && strcmp(o.type, "priority")) {
-        if (strncmp(o.type, "lpm:", 4)
-            || !vfp_field_from_name(o.type + 4, &lpm_field)
-            || !vfp_field_is_ip(lpm_field)) {
-            error = xasprintf("type \"%s\" is not priority or lpm:FIELD with "
-                              "FIELD one of src-ip, dst-ip, tun-src, tun-dst",
-                              o.type);
-        } else {
-            lpm = true;
-        }
-    }
-    if (!error && o.match) {
-        error = vfp_conditions_parse(o.match, &conds);
-    }
-    if (!error) {
-        struct vfp_group *group = vfp_group_create(argv[3], dir, priority,
-                                                   &conds, lpm, lpm_field);
-        error = vfp_layer_add_group(layer, group);
-        if (error) {
-            vfp_group_destroy(group);
-        } else {
-            vfp_policy_changed(port, NULL, NULL, NULL);
-        }
-    }
-    vfp_conditions_destroy(&conds);
-    smap_destroy(&options);
     vfp_unixctl_reply(conn, error);
 }
 

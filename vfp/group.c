@@ -55,6 +55,55 @@ vfp_group_create(const char *name, enum vfp_dir dir, uint16_t priority,
     return group;
 }
 
+/* Builds a group from its options as vfp-ctl add-group takes them (each
+ * but 'name' and 'dir' may be null: 'priority' then is an error, the others
+ * take their defaults).  The one parser of a group's definition, for the
+ * command and for a restored state file alike. */
+char *
+vfp_group_parse(const char *name, const char *dir, const char *priority,
+                const char *match, const char *type, struct vfp_group **groupp)
+{
+    struct vfp_conditions conds = { NULL, 0 };
+    enum vfp_field lpm_field = VFP_FIELD_DST_IP;
+    enum vfp_dir d = VFP_DIR_IN;
+    uint16_t prio = 0;
+    bool lpm = false;
+    char *error;
+
+    *groupp = NULL;
+    if ((error = vfp_check_name("group", name))) {
+        return error;
+    }
+    if (!dir) {
+        return xstrdup("dir=in or dir=out is required");
+    } else if (!strcmp(dir, "in") || !strcmp(dir, "out")) {
+        d = dir[0] == 'i' ? VFP_DIR_IN : VFP_DIR_OUT;
+    } else {
+        return xasprintf("dir \"%s\" is not in or out", dir);
+    }
+    error = (priority ? vfp_parse_priority(priority, &prio)
+             : xstrdup("priority=N is required"));
+    if (error) {
+        return error;
+    }
+    if (type && strcmp(type, "priority")) {
+        if (strncmp(type, "lpm:", 4)
+            || !vfp_field_from_name(type + 4, &lpm_field)
+            || !vfp_field_is_ip(lpm_field)) {
+            return xasprintf("type \"%s\" is not priority or lpm:FIELD with "
+                             "FIELD one of src-ip, dst-ip, tun-src, tun-dst",
+                             type);
+        }
+        lpm = true;
+    }
+    if (match && (error = vfp_conditions_parse(match, &conds))) {
+        return error;
+    }
+    *groupp = vfp_group_create(name, d, prio, &conds, lpm, lpm_field);
+    vfp_conditions_destroy(&conds);
+    return NULL;
+}
+
 /* The caller waited for readers to finish. */
 void
 vfp_group_destroy(struct vfp_group *group)

@@ -65,6 +65,10 @@ struct vfp_group *vfp_group_create(const char *name, enum vfp_dir,
                                    uint16_t priority,
                                    const struct vfp_conditions *,
                                    bool lpm, enum vfp_field lpm_field);
+char *vfp_group_parse(const char *name, const char *dir,
+                      const char *priority, const char *match,
+                      const char *type, struct vfp_group **)
+    OVS_WARN_UNUSED_RESULT;
 void vfp_group_destroy(struct vfp_group *);
 
 struct vfp_rule *vfp_group_find_rule(const struct vfp_group *,

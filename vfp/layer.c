@@ -46,6 +46,43 @@ vfp_layer_create(const char *name, uint16_t priority, bool in_block,
     return layer;
 }
 
+static char * OVS_WARN_UNUSED_RESULT
+parse_default(const char *key, const char *value, bool *block)
+{
+    if (!value || !strcmp(value, "allow")) {
+        *block = false;
+    } else if (!strcmp(value, "block")) {
+        *block = true;
+    } else {
+        return xasprintf("%s \"%s\" is not allow or block", key, value);
+    }
+    return NULL;
+}
+
+/* Builds a layer from its options as vfp-ctl add-layer takes them (null
+ * defaults are "allow"; a null 'priority' is an error).  The one parser of
+ * a layer's definition, for the command and for a restored state file. */
+char *
+vfp_layer_parse(const char *name, const char *priority,
+                const char *in_default, const char *out_default,
+                struct vfp_layer **layerp)
+{
+    bool in_block, out_block;
+    uint16_t prio;
+    char *error;
+
+    *layerp = NULL;
+    if ((error = vfp_check_name("layer", name))
+        || (error = (priority ? vfp_parse_priority(priority, &prio)
+                     : xstrdup("priority=N is required")))
+        || (error = parse_default("in-default", in_default, &in_block))
+        || (error = parse_default("out-default", out_default, &out_block))) {
+        return error;
+    }
+    *layerp = vfp_layer_create(name, prio, in_block, out_block);
+    return NULL;
+}
+
 /* The caller waited for readers to finish. */
 void
 vfp_layer_destroy(struct vfp_layer *layer)

@@ -61,6 +61,10 @@ struct vfp_layer {
 
 struct vfp_layer *vfp_layer_create(const char *name, uint16_t priority,
                                    bool in_block, bool out_block);
+char *vfp_layer_parse(const char *name, const char *priority,
+                      const char *in_default, const char *out_default,
+                      struct vfp_layer **)
+    OVS_WARN_UNUSED_RESULT;
 void vfp_layer_destroy(struct vfp_layer *);
 
 const struct vfp_groups *vfp_layer_groups(const struct vfp_layer *);
