@@ -203,6 +203,46 @@ compare_entries(const void *a_, const void *b_)
     return memcmp(&(*a)->key, &(*b)->key, sizeof (*a)->key);
 }
 
+/* The ranges of range resource 'res' as add-resource's ports= takes them,
+ * e.g. "1000-1999,3000". */
+void
+vfp_range_format_ports(const struct vfp_resource *res, struct ds *s)
+{
+    for (size_t i = 0; i < res->n_ranges; i++) {
+        ds_put_format(s, "%s%"PRIu16, i ? "," : "", res->ranges[i][0]);
+        if (res->ranges[i][1] != res->ranges[i][0]) {
+            ds_put_format(s, "-%"PRIu16, res->ranges[i][1]);
+        }
+    }
+}
+
+/* Adds to 'entries' each entry of map 'res' as add-entry takes it after
+ * the map ("ADDRESS [dst-ip=IP] [dst-mac=MAC] [key=N]"), sorted by
+ * address. */
+void
+vfp_map_format_entries(const struct vfp_resource *res, struct svec *entries)
+{
+    size_t n = 0, n_alloc = cmap_count(&res->entries);
+    const struct vfp_map_entry **sorted = xmalloc((n_alloc + 1)
+                                                  * sizeof *sorted);
+    const struct vfp_map_entry *e;
+
+    CMAP_FOR_EACH (e, node, &res->entries) {
+        if (n < n_alloc) {
+            sorted[n++] = e;
+        }
+    }
+    qsort(sorted, n, sizeof *sorted, compare_entries);
+    for (size_t i = 0; i < n; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        format_ip(&sorted[i]->key, &s);
+        format_mapping(&sorted[i]->value, &s);
+        svec_add_nocopy(entries, ds_steal_cstr(&s));
+    }
+    free(sorted);
+}
+
 /* "NAME type=map entries=N" or "NAME type=range ports=... used=U/T", and
  * with 'entries' one line per map entry, sorted. */
 void
@@ -221,12 +261,7 @@ vfp_resource_format(const struct vfp_resource *res, bool entries,
         struct vfp_resource *r = CONST_CAST(struct vfp_resource *, res);
 
         ds_put_cstr(s, " ports=");
-        for (size_t i = 0; i < res->n_ranges; i++) {
-            ds_put_format(s, "%s%"PRIu16, i ? "," : "", res->ranges[i][0]);
-            if (res->ranges[i][1] != res->ranges[i][0]) {
-                ds_put_format(s, "-%"PRIu16, res->ranges[i][1]);
-            }
-        }
+        vfp_range_format_ports(res, s);
         ovs_mutex_lock(&r->mutex);
         ds_put_format(s, " used=%"PRIu32"/%"PRIu32, r->n_used, r->n_total);
         ovs_mutex_unlock(&r->mutex);
@@ -234,24 +269,15 @@ vfp_resource_format(const struct vfp_resource *res, bool entries,
     ds_put_format(s, " misses=%"PRIu64"\n", misses);
 
     if (entries && res->type == VFP_RESOURCE_MAP) {
-        size_t n = 0, n_alloc = cmap_count(&res->entries);
-        const struct vfp_map_entry **sorted = xmalloc(
-            (n_alloc + 1) * sizeof *sorted);
-        const struct vfp_map_entry *e;
+        struct svec lines = SVEC_EMPTY_INITIALIZER;
+        const char *line;
+        size_t i;
 
-        CMAP_FOR_EACH (e, node, &res->entries) {
-            if (n < n_alloc) {
-                sorted[n++] = e;
-            }
+        vfp_map_format_entries(res, &lines);
+        SVEC_FOR_EACH (i, line, &lines) {
+            ds_put_format(s, "  %s\n", line);
         }
-        qsort(sorted, n, sizeof *sorted, compare_entries);
-        for (size_t i = 0; i < n; i++) {
-            ds_put_cstr(s, "  ");
-            format_ip(&sorted[i]->key, s);
-            format_mapping(&sorted[i]->value, s);
-            ds_put_char(s, '\n');
-        }
-        free(sorted);
+        svec_destroy(&lines);
     }
 }
 

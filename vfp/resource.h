@@ -47,6 +47,7 @@
 #include "packets.h"
 
 struct ds;
+struct svec;
 struct vfp_tuple;
 
 enum vfp_resource_type { VFP_RESOURCE_MAP, VFP_RESOURCE_RANGE };
@@ -98,6 +99,8 @@ char *vfp_resource_create(const char *name, const char *type,
 void vfp_resource_destroy(struct vfp_resource *);
 void vfp_resource_format(const struct vfp_resource *, bool entries,
                          struct ds *);
+void vfp_range_format_ports(const struct vfp_resource *, struct ds *);
+void vfp_map_format_entries(const struct vfp_resource *, struct svec *);
 
 /* Maps. */
 char *vfp_map_parse_key(const char *, struct in6_addr *)
