@@ -202,6 +202,73 @@ vfp_port_remove_layer(struct vfp_port *port, const char *name)
     return layer;
 }
 
+/* Replaces the policy of 'port' (its layers, resources and count(NAME)
+ * counters) by that of 'staging', a port that no handler sees, and gives
+ * 'staging' the old policy.  The caller then makes the change take effect
+ * (vfp_port_changed(), a grace period, revalidation) and destroys the old
+ * policy with vfp_port_destroy_replaced().
+ *
+ * A packet sees the old policy or the new one, never new resources with old
+ * layers: handlers read the layers, then the resources, so the port first
+ * drops every packet with a layer of its own, and the resources change only
+ * between two grace periods within that time. */
+void
+vfp_port_replace_policy(struct vfp_port *port, struct vfp_port *staging)
+{
+    struct vfp_layers *closed = xzalloc(sizeof *closed
+                                        + sizeof *closed->layers);
+    closed->layers[closed->n++] = vfp_layer_create("restoring", 0,
+                                                   true, true);
+
+    struct vfp_layers *old_layers = ovsrcu_get_protected(struct vfp_layers *,
+                                                         &port->layers);
+    ovsrcu_set(&port->layers, closed);
+    ovsrcu_synchronize();
+
+    struct vfp_resources *old_resources = ovsrcu_get_protected(
+        struct vfp_resources *, &port->resources);
+    struct vfp_resources *new_resources = ovsrcu_get_protected(
+        struct vfp_resources *, &staging->resources);
+    ovsrcu_set(&port->resources, new_resources);
+    ovsrcu_set_hidden(&staging->resources, old_resources);
+    ovsrcu_synchronize();
+
+    struct vfp_layers *new_layers = ovsrcu_get_protected(struct vfp_layers *,
+                                                         &staging->layers);
+    ovsrcu_set(&port->layers, new_layers);
+    ovsrcu_set_hidden(&staging->layers, old_layers);
+    shash_swap(&port->counters, &staging->counters);
+
+    /* Packets that read the layers just before the swap may still be in
+     * 'closed'. */
+    ovsrcu_postpone(free, closed);
+    ovsrcu_postpone(vfp_layer_destroy, closed->layers[0]);
+}
+
+/* Destroys the policy that vfp_port_replace_policy() moved from 'port' to
+ * 'staging', then 'staging'.  The caller waited for readers to finish.  The
+ * old layers' layer flows belong to 'port''s connections. */
+void
+vfp_port_destroy_replaced(struct vfp_port *port, struct vfp_port *staging)
+{
+    struct vfp_layers *layers = ovsrcu_get_protected(struct vfp_layers *,
+                                                     &staging->layers);
+    for (size_t i = 0; i < layers->n; i++) {
+        vfp_port_destroy_layer(port, layers->layers[i]);
+    }
+    layers->n = 0;
+    vfp_port_destroy(staging);
+}
+
+/* Whether 'port' has layers, resources or count(NAME) counters: something
+ * to save. */
+bool
+vfp_port_has_policy(const struct vfp_port *port)
+{
+    return (vfp_port_layers(port)->n || vfp_port_resources(port)->n
+            || !shash_is_empty(&port->counters));
+}
+
 const struct vfp_resources *
 vfp_port_resources(const struct vfp_port *port)
 {

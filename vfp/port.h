@@ -89,6 +89,10 @@ char *vfp_port_add_layer(struct vfp_port *, struct vfp_layer *)
 struct vfp_layer *vfp_port_remove_layer(struct vfp_port *, const char *name);
 void vfp_port_destroy_layer(struct vfp_port *, struct vfp_layer *);
 
+bool vfp_port_has_policy(const struct vfp_port *);
+void vfp_port_replace_policy(struct vfp_port *, struct vfp_port *staging);
+void vfp_port_destroy_replaced(struct vfp_port *, struct vfp_port *staging);
+
 struct vfp_resource *vfp_port_find_resource(const struct vfp_port *,
                                             const char *name);
 const struct vfp_resources *vfp_port_resources(const struct vfp_port *);
