@@ -17,11 +17,13 @@ TESTSUITE_AT = \
 	tests/vfp-tunnel.at \
 	tests/vfp-malformed.at \
 	tests/vfp-uft.at \
+	tests/vfp-state.at \
 	tests/vfp-unit.at
 TESTSUITE = $(srcdir)/tests/testsuite
 EXTRA_DIST += $(TESTSUITE_AT) $(TESTSUITE) tests/atlocal.in tests/package.m4 \
 	tests/vfp-encap.py \
 	tests/vfp-frag.py \
+	tests/vfp-state-v1.json \
 	tests/vfp-fuzz.py \
 	tests/vfp-trace-check.py \
 	tests/vfp-state.py \
@@ -122,6 +124,7 @@ tests_vfptest_SOURCES = \
 	tests/test-classifier.c \
 	tests/test-ht.c \
 	tests/test-forwarding.c \
+	tests/test-snapshot.c \
 	tests/test-ufid.c \
 	tests/test-uft.c \
 	tests/test-uft-bench.c \

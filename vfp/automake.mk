@@ -32,6 +32,8 @@ vfp_libvfp_la_SOURCES = \
 	vfp/resource.h \
 	vfp/rule.c \
 	vfp/rule.h \
+	vfp/snapshot.c \
+	vfp/snapshot.h \
 	vfp/tuple.c \
 	vfp/tuple.h \
 	vfp/ufid.c \

@@ -31,12 +31,23 @@
 #include "vfp/port.h"
 #include "vfp/rule.h"
 
-static struct json *
-conds_json(const struct vfp_conditions *conds)
+/* 'conds' as a string in the commands' grammar. */
+struct json *
+vfp_conditions_to_json(const struct vfp_conditions *conds)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     vfp_conditions_format(conds, &s);
     return json_string_create_nocopy(ds_steal_cstr(&s));
+}
+
+/* The type of 'group' as add-group's type= takes it. */
+struct json *
+vfp_group_type_to_json(const struct vfp_group *group)
+{
+    return (group->lpm
+            ? json_string_create_nocopy(
+                xasprintf("lpm:%s", vfp_field_name(group->lpm_field)))
+            : json_string_create("priority"));
 }
 
 struct json *
@@ -58,7 +69,7 @@ vfp_rule_to_json(const struct vfp_rule *rule)
 
     json_object_put_string(json, "name", rule->name);
     json_object_put(json, "priority", json_integer_create(rule->priority));
-    json_object_put(json, "match", conds_json(&rule->conds));
+    json_object_put(json, "match", vfp_conditions_to_json(&rule->conds));
     json_object_put_string(json, "action", rule->action.string);
     json_object_put(json, "terminating",
                     json_boolean_create(rule->terminating));
@@ -80,14 +91,8 @@ vfp_group_to_json(const struct vfp_group *group, bool with_rules)
     json_object_put_string(json, "name", group->name);
     json_object_put_string(json, "dir", vfp_dir_name(group->dir));
     json_object_put(json, "priority", json_integer_create(group->priority));
-    json_object_put(json, "match", conds_json(&group->conds));
-    if (group->lpm) {
-        char *type = xasprintf("lpm:%s", vfp_field_name(group->lpm_field));
-        json_object_put_string(json, "type", type);
-        free(type);
-    } else {
-        json_object_put_string(json, "type", "priority");
-    }
+    json_object_put(json, "match", vfp_conditions_to_json(&group->conds));
+    json_object_put(json, "type", vfp_group_type_to_json(group));
     json_object_put(json, "n_rules",
                     json_integer_create(vfp_group_count_rules(group)));
     if (with_rules) {

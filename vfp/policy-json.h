@@ -26,12 +26,15 @@
 #include <stdbool.h>
 
 struct json;
+struct vfp_conditions;
 struct vfp_counter;
 struct vfp_group;
 struct vfp_layer;
 struct vfp_port;
 struct vfp_rule;
 
+struct json *vfp_conditions_to_json(const struct vfp_conditions *);
+struct json *vfp_group_type_to_json(const struct vfp_group *);
 struct json *vfp_counter_to_json(const struct vfp_counter *);
 struct json *vfp_rule_to_json(const struct vfp_rule *);
 struct json *vfp_group_to_json(const struct vfp_group *, bool with_rules);
