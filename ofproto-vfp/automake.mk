@@ -18,6 +18,7 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/resource-unixctl.c \
 	ofproto-vfp/revalidator.c \
 	ofproto-vfp/revalidator.h \
+	ofproto-vfp/state-unixctl.c \
 	ofproto-vfp/trace.c \
 	ofproto-vfp/trace.h \
 	ofproto-vfp/uf.c \

@@ -75,3 +75,20 @@ vfp_policy_replace_group(struct vfp_ofport *port, struct vfp_layer *layer,
     }
     return error;
 }
+
+/* Replaces the whole policy of 'port' (layers, resources, count(NAME)
+ * counters) by that of 'staging', a port no handler sees, which this
+ * destroys.  A packet sees the old policy or the new one
+ * (vfp_port_replace_policy()); the UFs made under the old one go, as for
+ * any change; the port's connections lose the layer flows of the old
+ * layers. */
+void
+vfp_policy_replace(struct vfp_ofport *port, struct vfp_port *staging)
+{
+    vfp_port_replace_policy(port->vfp_port, staging);
+    vfp_policy_commit(port);
+    vfp_port_destroy_replaced(port->vfp_port, staging);
+    VLOG_DBG("%s: policy replaced, generation %"PRIu64,
+             netdev_get_name(port->up.netdev),
+             vfp_port_generation(port->vfp_port));
+}

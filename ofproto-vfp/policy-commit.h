@@ -31,12 +31,14 @@
 struct vfp_group;
 struct vfp_layer;
 struct vfp_ofport;
+struct vfp_port;
 struct vfp_rule;
 
 void vfp_policy_commit(struct vfp_ofport *);
 void vfp_policy_changed(struct vfp_ofport *, struct vfp_layer *dead_layer,
                         struct vfp_group *dead_group,
                         struct vfp_rule *dead_rule);
+void vfp_policy_replace(struct vfp_ofport *, struct vfp_port *staging);
 char *vfp_policy_replace_group(struct vfp_ofport *, struct vfp_layer *,
                                struct vfp_group *old, const char *text)
     OVS_WARN_UNUSED_RESULT;

@@ -54,6 +54,9 @@ void vfp_policy_unixctl_init(void);
 /* resource-unixctl.c: resources (maps, pools) and events. */
 void vfp_resource_unixctl_init(void);
 
+/* state-unixctl.c: vfp/save, vfp/restore. */
+void vfp_state_unixctl_init(void);
+
 /* flow-unixctl.c: connections and layer flows. */
 void vfp_flow_unixctl_init(void);
 size_t vfp_flush_connections(struct vfp_ofport *,

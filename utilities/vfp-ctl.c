@@ -32,6 +32,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "command-line.h"
 #include "daemon.h"
@@ -60,8 +62,11 @@ struct vfp_ctl_command {
     int min_args, max_args;
     const char *unixctl;        /* Command in ovs-vswitchd. */
     void (*render_table)(const struct json *, struct ds *);
-    bool file_arg;              /* Send the contents of the file that the
-                                 * last argument names. */
+    int file_arg;               /* If nonzero, the argument at this
+                                 * position (1-based) names a file whose
+                                 * contents are sent instead. */
+    bool out_file;              /* The last argument names a file that the
+                                 * reply is written to, not sent. */
 };
 
 static void render_show(const struct json *, struct ds *);
@@ -77,50 +82,54 @@ static void render_flushed(const struct json *, struct ds *);
 static void render_datapath_stats(const struct json *, struct ds *);
 
 static const struct vfp_ctl_command commands[] = {
-    { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, false },
+    { "show", "[BRIDGE]", 0, 1, "vfp/show", render_show, 0, false },
     { "add-layer", "PORT LAYER priority=N [in-default=allow|block] "
-      "[out-default=allow|block]", 2, 5, "vfp/add-layer", render_nothing,
-      false },
-    { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer", render_nothing,
-      false },
-    { "list-layers", "PORT", 1, 1, "vfp/list-layers", render_layers,
-      false },
+      "[out-default=allow|block]", 2, 5, "vfp/add-layer",
+      render_nothing, 0, false },
+    { "del-layer", "PORT LAYER", 2, 2, "vfp/del-layer",
+      render_nothing, 0, false },
+    { "list-layers", "PORT", 1, 1, "vfp/list-layers",
+      render_layers, 0, false },
     { "add-group", "PORT LAYER GROUP dir=in|out priority=N [match=CONDS] "
-      "[type=priority|lpm:FIELD]", 3, 7, "vfp/add-group", render_nothing,
-      false },
+      "[type=priority|lpm:FIELD]", 3, 7, "vfp/add-group",
+      render_nothing, 0, false },
     { "del-group", "PORT LAYER GROUP", 3, 3, "vfp/del-group",
-      render_nothing, false },
+      render_nothing, 0, false },
     { "add-rule", "PORT LAYER GROUP RULE priority=N [match=CONDS] "
       "action=ACTIONS [terminating] [stateful] [ttl=SECONDS] "
-      "[miss=drop|allow]", 4, 12, "vfp/add-rule", render_nothing, false },
+      "[miss=drop|allow]", 4, 12, "vfp/add-rule", render_nothing, 0, false },
     { "del-rule", "PORT LAYER GROUP RULE", 4, 4, "vfp/del-rule",
-      render_nothing, false },
+      render_nothing, 0, false },
     { "replace-group", "PORT LAYER GROUP FILE", 4, 4, "vfp/replace-group",
-      render_nothing, true },
-    { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules", render_rules,
-      false },
-    { "dump-flows", "PORT [LAYER]", 1, 2, "vfp/dump-flows", render_flows,
-      false },
-    { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs, false },
+      render_nothing, 4, false },
+    { "dump-rules", "PORT [LAYER]", 1, 2, "vfp/dump-rules",
+      render_rules, 0, false },
+    { "dump-flows", "PORT [LAYER]", 1, 2, "vfp/dump-flows",
+      render_flows, 0, false },
+    { "dump-ufs", "PORT", 1, 1, "vfp/dump-ufs", render_dump_ufs, 0, false },
     { "add-resource", "PORT NAME type=map|range [ports=LIST]", 3, 4,
-      "vfp/add-resource", render_nothing, false },
-    { "del-resource", "PORT NAME", 2, 2, "vfp/del-resource", render_nothing,
-      false },
+      "vfp/add-resource", render_nothing, 0, false },
+    { "del-resource", "PORT NAME", 2, 2, "vfp/del-resource",
+      render_nothing, 0, false },
     { "add-entry", "PORT MAP ADDRESS [dst-ip=IP] [dst-mac=MAC] [key=N]",
-      4, 6, "vfp/add-entry", render_nothing, false },
+      4, 6, "vfp/add-entry", render_nothing, 0, false },
     { "del-entry", "PORT MAP ADDRESS", 3, 3, "vfp/del-entry",
-      render_nothing, false },
+      render_nothing, 0, false },
     { "dump-resources", "PORT [NAME]", 1, 2, "vfp/dump-resources",
-      render_resources, false },
+      render_resources, 0, false },
     /* Streams: see monitor(). */
-    { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, false },
+    { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, 0, false },
     { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace",
-      render_trace, false },
-    { "stats", "PORT", 1, 1, "vfp/stats", render_stats, false },
+      render_trace, 0, false },
+    { "stats", "PORT", 1, 1, "vfp/stats", render_stats, 0, false },
     { "flush-connections", "PORT [CONDS]", 1, INT_MAX,
-      "vfp/flush-connections", render_flushed, false },
+      "vfp/flush-connections", render_flushed, 0, false },
     { "datapath-stats", "", 0, 0, "vfp/datapath-stats",
-      render_datapath_stats, false },
+      render_datapath_stats, 0, false },
+    { "save", "[PORT...] FILE", 1, INT_MAX, "vfp/save", render_nothing, 0,
+      true },
+    { "restore", "FILE [PORT...]", 1, INT_MAX, "vfp/restore",
+      render_nothing, 1, false },
 };
 
 OVS_NO_RETURN static void
@@ -173,6 +182,12 @@ usage(void)
            "  datapath-stats    each datapath's unified flow table: "
            "capacity, entries,\n"
            "           lookups, insertions\n"
+           "  save [PORT...] FILE   write the policy of PORTs (default: "
+           "every VFP port),\n"
+           "           resources and counters to the state file FILE\n"
+           "  restore FILE [PORT...]   replace the policy of PORTs "
+           "(default: every port\n"
+           "           FILE has) by FILE's; all or nothing\n"
            "Priorities: LOWER values are processed first (unlike "
            "OpenFlow).\n"
            "\nOptions:\n"
@@ -993,6 +1008,35 @@ flush_conds(char *args[], const struct svec *conds)
     }
 }
 
+/* Writes 'reply' to 'file_name', through a file beside it that is renamed
+ * over it: a failure leaves the old file as it was. */
+static void
+write_reply(const struct json *reply, const char *file_name)
+{
+    char *tmp = xasprintf("%s.tmp", file_name);
+    char *text = json_to_string(reply, JSSF_PRETTY | JSSF_SORT);
+    FILE *file = fopen(tmp, "w");
+
+    if (!file) {
+        ovs_fatal(errno, "cannot write \"%s\"", tmp);
+    }
+    if (fputs(text, file) == EOF || fputc('\n', file) == EOF
+        || fflush(file) || fsync(fileno(file))) {
+        int error = errno;
+
+        unlink(tmp);
+        ovs_fatal(error, "cannot write \"%s\"", tmp);
+    }
+    if (fclose(file) || rename(tmp, file_name)) {
+        int error = errno;
+
+        unlink(tmp);
+        ovs_fatal(error, "cannot write \"%s\"", file_name);
+    }
+    free(text);
+    free(tmp);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -1043,8 +1087,9 @@ main(int argc, char *argv[])
 
     char **args = argv + 1;
     char *file_contents = NULL;
+    const char *in_name = cmd->file_arg ? args[cmd->file_arg - 1] : NULL;
     if (cmd->file_arg) {
-        const char *file_name = args[n_args - 1];
+        const char *file_name = in_name;
         struct ds ds = DS_EMPTY_INITIALIZER;
         FILE *file = fopen(file_name, "r");
 
@@ -1071,8 +1116,10 @@ main(int argc, char *argv[])
         fclose(file);
         file_contents = ds_steal_cstr(&ds);
         args = xmemdup(args, n_args * sizeof *args);
-        args[n_args - 1] = file_contents;
+        args[cmd->file_arg - 1] = file_contents;
     }
+    const char *out_name = cmd->out_file ? args[n_args - 1] : NULL;
+    int n_sent = n_args - cmd->out_file;
 
     struct jsonrpc *client = connect_to_target(&error);
     if (!client) {
@@ -1084,7 +1131,7 @@ main(int argc, char *argv[])
     }
 
     char *result, *server_error;
-    int rpc_error = unixctl_client_transact(client, cmd->unixctl, n_args,
+    int rpc_error = unixctl_client_transact(client, cmd->unixctl, n_sent,
                                             args, &result, &server_error);
     jsonrpc_close(client);
     if (cmd->file_arg) {
@@ -1097,8 +1144,14 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
     if (server_error) {
-        /* The server's message already names the problem. */
-        fprintf(stderr, "%s: %s", program_name, server_error);
+        /* The server's message already names the problem; what it read
+         * came from a file the server does not know, except for the lines
+         * of a replace-group file, which name themselves. */
+        fprintf(stderr, "%s: ", program_name);
+        if (in_name && !strcmp(cmd->name, "restore")) {
+            fprintf(stderr, "%s: ", in_name);
+        }
+        fputs(server_error, stderr);
         size_t len = strlen(server_error);
         if (!len || server_error[len - 1] != '\n') {
             fputc('\n', stderr);
@@ -1127,6 +1180,10 @@ main(int argc, char *argv[])
         }
         flush_conds(argv + 1, &flush_conds_);
         svec_destroy(&flush_conds_);
+    }
+
+    if (out_name) {
+        write_reply(reply, out_name);
     }
 
     if (format == FORMAT_JSON && cmd->render_table == render_nothing) {

@@ -37,5 +37,6 @@ OVS_CONSTRUCTOR(vfp_register) {
     vfp_policy_unixctl_init();
     vfp_resource_unixctl_init();
     vfp_flow_unixctl_init();
+    vfp_state_unixctl_init();
     vfp_trace_unixctl_init();
 }
