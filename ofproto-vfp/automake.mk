@@ -18,6 +18,8 @@ ofproto_vfp_libofproto_vfp_la_SOURCES = \
 	ofproto-vfp/resource-unixctl.c \
 	ofproto-vfp/revalidator.c \
 	ofproto-vfp/revalidator.h \
+	ofproto-vfp/state-file.c \
+	ofproto-vfp/state-file.h \
 	ofproto-vfp/state-unixctl.c \
 	ofproto-vfp/trace.c \
 	ofproto-vfp/trace.h \

@@ -32,13 +32,16 @@
 #include "ofproto-vfp/forwarding.h"
 #include "ofproto-vfp/fragments.h"
 #include "ofproto-vfp/revalidator.h"
+#include "ofproto-vfp/state-file.h"
 #include "ofproto-vfp/uf.h"
 #include "ofproto-vfp/upcall.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 #include "vfp/parse-util.h"
 #include "vfp/port.h"
@@ -406,6 +409,8 @@ construct(struct ofproto *ofproto_)
     return 0;
 }
 
+static void state_file_save(void);
+
 static void
 destruct(struct ofproto *ofproto_, bool del)
 {
@@ -427,20 +432,76 @@ destruct(struct ofproto *ofproto_, bool del)
     vfp_backer_fwd_changed(ofproto->backer);
     vfp_revalidate(ofproto->backer);
     shash_destroy_free_data(&ofproto->ports);
+    /* The bridge's ports are gone (kept for the next ovs-vswitchd, unless
+     * deleted): the file says so now. */
+    state_file_save();
     free(ofproto->tnl_ip_cfg);
     free(ofproto->tnl_mac_cfg);
     backer_unref(ofproto->backer, del);
 }
 
+/* The vfp_ports of every port of every VFP bridge, for the state file. */
+static struct vfp_port **
+collect_vfp_ports(size_t *n)
+{
+    struct ofproto_vfp *ofproto;
+    size_t n_ports = 0, k = 0;
+
+    HMAP_FOR_EACH (ofproto, all_node, &all_ofproto_vfps) {
+        n_ports += hmap_count(&ofproto->up.ports);
+    }
+
+    struct vfp_port **ports = xmalloc((n_ports + 1) * sizeof *ports);
+    HMAP_FOR_EACH (ofproto, all_node, &all_ofproto_vfps) {
+        struct ofport *ofport;
+
+        HMAP_FOR_EACH (ofport, hmap_node, &ofproto->up.ports) {
+            struct vfp_port *vfp_port = vfp_ofport_cast(ofport)->vfp_port;
+
+            if (vfp_port && k < n_ports) {
+                ports[k++] = vfp_port;
+            }
+        }
+    }
+    *n = k;
+    return ports;
+}
+
+static void
+state_file_save(void)
+{
+    size_t n;
+    struct vfp_port **ports = collect_vfp_ports(&n);
+
+    vfp_state_file_save(ports, n);
+    free(ports);
+}
+
+/* When the state file next looks for changes to save: every half second,
+ * for all bridges at once. */
+#define STATE_FILE_CHECK_MS 500
+static long long int state_file_next_check;
+
 static int
 run(struct ofproto *ofproto_ OVS_UNUSED)
 {
+    long long int now = time_msec();
+
+    if (now >= state_file_next_check) {
+        size_t n;
+        struct vfp_port **ports = collect_vfp_ports(&n);
+
+        state_file_next_check = now + STATE_FILE_CHECK_MS;
+        vfp_state_file_run(ports, n, now);
+        free(ports);
+    }
     return 0;
 }
 
 static void
 ofproto_vfp_wait(struct ofproto *ofproto_ OVS_UNUSED)
 {
+    poll_timer_wait_until(state_file_next_check);
 }
 
 static void
@@ -518,7 +579,12 @@ port_construct(struct ofport *port_)
                 hash_odp_port(port->odp_port));
     port->tunnel = is_tunnel(port->up.netdev);
     port->mac = vfp_ofport_mac(port);
-    port->vfp_port = vfp_port_create(netdev_get_name(port->up.netdev));
+    /* The port's saved policy, if ovs-vswitchd saved it before a restart,
+     * before the port handles a packet. */
+    port->vfp_port = vfp_state_file_take(netdev_get_name(port->up.netdev));
+    if (!port->vfp_port) {
+        port->vfp_port = vfp_port_create(netdev_get_name(port->up.netdev));
+    }
     port->vfp_port->conns.timeouts = ofproto->timeouts;
     fwd_changed(ofproto, "port added");
     return 0;
@@ -559,8 +625,13 @@ port_destruct(struct ofport *port_, bool del)
     }
     fwd_changed(ofproto, "port removed");
 
-    /* No handler can see the port's layers any more. */
-    vfp_port_destroy(port->vfp_port);
+    /* No handler can see the port's layers any more.  Unless the port was
+     * deleted, ovs-vswitchd is exiting: the next one restores the port. */
+    if (del) {
+        vfp_port_destroy(port->vfp_port);
+    } else {
+        vfp_state_file_keep(port->vfp_port);
+    }
     port->vfp_port = NULL;
 }
 

@@ -201,6 +201,9 @@ vswitchd_pid= prev_pid=
 start_vswitchd() {
     local bin=ovs-vswitchd
     [ -z "$1" ] || bin=$run/build-$1/ovs-vswitchd
+    # A fresh start: no policy that the previous process saved for its
+    # restart (docs/design.md, "State save and restore").
+    rm -f "$run/vfp-state.json"
     taskset -c 0 "$bin" --disable-system --disable-system-route \
         --detach --no-chdir --pidfile --log-file
     vswitchd_pid=$(cat "$run/ovs-vswitchd.pid")
