@@ -20,7 +20,8 @@
  * each one:
  *   - copies its statistics into its UF;
  *   - removes it if it has been idle for other_config:max-idle (Open_vSwitch
- *     table; default 10 s, as for ofproto-dpif);
+ *     table; default 10 s, as for ofproto-dpif), or if it is provisional
+ *     and older than VFP_UF_PROVISIONAL_MS;
  *   - removes it if its bridge's forwarding changed since it was made (its
  *     generation is old), or its input port is gone;
  *   - removes it if no UF records it (left by an earlier run).
@@ -58,6 +59,15 @@ COVERAGE_DEFINE(vfp_reval_port_uf);     /* UFs those passes checked. */
 
 /* Upper bound on the time between two passes, in ms. */
 #define VFP_REVALIDATE_INTERVAL 500
+
+/* How long a provisional UF (uf.h) lives, at most, in ms.  Its drop was
+ * decided without a layer flow that may have appeared since: a packet that
+ * a stateful layer dropped before the VM opened the connection (a late
+ * answer to an earlier connection, or one sent to block it) would
+ * otherwise keep dropping the new connection's answers, its own traffic
+ * keeping the UF from idling out.  Past this, the next packet takes the
+ * slow path and finds the layer flow. */
+#define VFP_UF_PROVISIONAL_MS 1000
 
 #define FLOW_BATCH 64
 
@@ -134,6 +144,8 @@ uf_is_current(const struct vfp_uf *uf, const struct vfp_fwd *fwd,
 
     return (!uf_is_stale(uf, fwd)
             && now - used < ofproto_max_idle
+            && !(uf->provisional
+                 && now - uf->created >= VFP_UF_PROVISIONAL_MS)
             && !uf_conns_over(uf));
 }
 

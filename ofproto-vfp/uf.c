@@ -314,6 +314,7 @@ vfp_uf_insert(struct vfp_uf_table *table, const ovs_u128 *ufid,
         uf->in_port = in_port;
         uf->generation = generation;
         uf->created = time_msec();
+        uf->provisional = info->proc.provisional;
         uf->n_ports = n_ports;
         uf->n_counters = n_counters;
         uf->n_conns = n_conns;

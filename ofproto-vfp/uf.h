@@ -97,6 +97,10 @@ const char *vfp_uf_state_name(enum vfp_uf_state);
 struct vfp_uf {
     struct cmap_node node;      /* In vfp_uf_table's 'ufs'. */
     enum vfp_uf_state state OVS_GUARDED;    /* Under the table's 'mutex'. */
+    bool provisional;           /* It drops, counting on a layer flow not
+                                 * existing (vfp_proc): revalidated away
+                                 * VFP_UF_PROVISIONAL_MS after it was
+                                 * made. */
     uint64_t epoch;             /* Table's install epoch at insertion. */
     ovs_u128 ufid;              /* Datapath flow id. */
     unsigned pmd_id;            /* PMD that owns the datapath flow. */

@@ -194,6 +194,8 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
     struct pending pending = { .flows = NULL };
     struct vfp_tuple vm_side;
     bool is_ip = vfp_tuple_from_flow(flow, &vm_side);
+    /* A layer so far decided by rules where a layer flow may appear. */
+    bool maybe_stale = false;
 
     vfp_ht_init(composite);
     for (size_t i = 0; i < layers->n; i++) {
@@ -213,6 +215,9 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
         if (result.miss && proc) {
             proc->no_cache |= VFP_NO_CACHE_MISSED;
         }
+        /* Unless the packet makes the layer flows itself, here. */
+        maybe_stale |= (result.provisional
+                        && !(commit && result.rule && result.rule->stateful));
         /* A stateful rule's layer flows need the packet as the layer got
          * it; the layer has not changed 'flow' yet, vfp_ht_apply() will. */
         bool keep_before = commit && result.rule && result.rule->stateful;
@@ -232,6 +237,9 @@ vfp_port_process(const struct vfp_port *port_, enum vfp_dir dir,
             cb(&result, flow, aux);
         }
         if (!pass) {
+            if (proc && maybe_stale) {
+                proc->provisional = true;
+            }
             pending_release(&pending);
             return false;
         }

@@ -50,6 +50,7 @@ vfp_group_create(const char *name, enum vfp_dir dir, uint16_t priority,
     group->lpm = lpm;
     group->lpm_field = lpm_field;
     hmap_init(&group->rules);
+    atomic_init(&group->n_stateful, 0);
     classifier_init(&group->cls, flow_segment_u64s);
     classifier_set_prefix_fields(&group->cls, tries, ARRAY_SIZE(tries));
     return group;
@@ -243,6 +244,10 @@ vfp_group_add_rule(struct vfp_group *group, struct vfp_rule *rule)
     free(priorities);
     free(list.matches);
     hmap_insert(&group->rules, &rule->node, hash_string(rule->name, 0));
+    if (rule->stateful) {
+        uint32_t orig;
+        atomic_add_relaxed(&group->n_stateful, 1, &orig);
+    }
     return NULL;
 }
 
@@ -258,6 +263,10 @@ vfp_group_remove_rule(struct vfp_group *group, const char *name)
             classifier_remove_assert(&group->cls, &rule->matches[i].cr);
         }
         hmap_remove(&group->rules, &rule->node);
+        if (rule->stateful) {
+            uint32_t orig;
+            atomic_sub_relaxed(&group->n_stateful, 1, &orig);
+        }
     }
     return rule;
 }
@@ -266,6 +275,19 @@ size_t
 vfp_group_count_rules(const struct vfp_group *group)
 {
     return hmap_count(&group->rules);
+}
+
+/* Whether 'group' has a stateful rule, which makes layer flows: then a
+ * packet's verdict in the group's layer may change once a connection
+ * appears.  Any thread. */
+bool
+vfp_group_has_stateful_rules(const struct vfp_group *group)
+{
+    uint32_t n;
+
+    atomic_read_relaxed(&CONST_CAST(struct vfp_group *, group)->n_stateful,
+                        &n);
+    return n > 0;
 }
 
 static int

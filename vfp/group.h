@@ -40,6 +40,7 @@
 #include <stdint.h>
 #include "classifier.h"
 #include "openvswitch/hmap.h"
+#include "ovs-atomic.h"
 #include "vfp/condition.h"
 
 struct flow;
@@ -57,6 +58,7 @@ struct vfp_group {
 
     struct hmap rules;              /* Main thread only. */
     struct classifier cls;
+    atomic_uint32_t n_stateful;     /* Rules that make layer flows. */
 };
 
 const char *vfp_dir_name(enum vfp_dir);
@@ -77,6 +79,7 @@ char *vfp_group_add_rule(struct vfp_group *, struct vfp_rule *)
     OVS_WARN_UNUSED_RESULT;
 struct vfp_rule *vfp_group_remove_rule(struct vfp_group *, const char *name);
 size_t vfp_group_count_rules(const struct vfp_group *);
+bool vfp_group_has_stateful_rules(const struct vfp_group *);
 const struct vfp_rule **vfp_group_sorted_rules(const struct vfp_group *);
 
 const struct vfp_rule *vfp_group_lookup(const struct vfp_group *,

@@ -240,9 +240,21 @@ vfp_layer_process(const struct vfp_layer *layer, enum vfp_dir dir,
     result->rule = NULL;
     result->half = env ? lookup_flow(layer, dir, flow, env) : NULL;
     result->miss = false;
+    result->provisional = false;
     if (result->half) {
         vfp_layer_flow_half_ht(result->half, &result->ht);
         return;
+    }
+    if (env) {
+        struct vfp_tuple key;
+
+        for (size_t i = 0; i < groups->n && !result->provisional; i++) {
+            result->provisional = vfp_group_has_stateful_rules(
+                groups->groups[i]);
+        }
+        /* Layer flows are keyed on the tuple: without one, none can. */
+        result->provisional = (result->provisional
+                               && vfp_tuple_from_flow(flow, &key));
     }
     for (size_t i = 0; i < groups->n; i++) {
         const struct vfp_group *group = groups->groups[i];

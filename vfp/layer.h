@@ -85,6 +85,10 @@ struct vfp_layer_result {
     const struct vfp_layer_flow_half *half;   /* The layer flow that applied
                                          * instead of the rules, or NULL. */
     bool miss;                      /* 'rule' missed in a resource. */
+    bool provisional;               /* No layer flow applied, but one could
+                                     * appear for the packet's tuple (the
+                                     * layer has stateful rules) and then
+                                     * decide instead of 'rule'. */
     struct vfp_ht ht;
 };
 

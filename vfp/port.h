@@ -154,6 +154,11 @@ struct vfp_proc {
     size_t n_counters, allocated_counters;
     enum vfp_no_cache no_cache; /* Why the result must not be cached;
                                  * 0 if it may be. */
+    bool provisional;           /* Dropped after a layer decided by its
+                                 * rules, where a layer flow may later
+                                 * decide instead (vfp_layer_result): the
+                                 * drop holds until a connection of the
+                                 * packet's tuple appears. */
 };
 
 void vfp_proc_init(struct vfp_proc *, bool commit, long long int now);
