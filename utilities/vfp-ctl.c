@@ -49,7 +49,7 @@
 #include "util.h"
 #include "vfp/parse-util.h"
 
-enum output_format { FORMAT_TABLE, FORMAT_JSON };
+enum output_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_PROMETHEUS };
 
 static const char *target = "ovs-vswitchd";
 static enum output_format format = FORMAT_TABLE;
@@ -121,7 +121,8 @@ static const struct vfp_ctl_command commands[] = {
     { "monitor", "[PORT] [since=N]", 0, 2, "vfp/events", NULL, 0, false },
     { "trace", "PORT in|out FLOW|packet=HEX", 3, 3, "vfp/trace",
       render_trace, 0, false },
-    { "stats", "PORT", 1, 1, "vfp/stats", render_stats, 0, false },
+    { "stats", "[PORT...]", 0, INT_MAX, "vfp/stats", render_stats, 0,
+      false },
     { "flush-connections", "PORT [CONDS]", 1, INT_MAX,
       "vfp/flush-connections", render_flushed, 0, false },
     { "datapath-stats", "", 0, 0, "vfp/datapath-stats",
@@ -173,7 +174,7 @@ usage(void)
            "  trace PORT in|out FLOW|packet=HEX   what VFP does to FLOW "
            "(or a packet,\n"
            "           through its decapsulation), layer by layer\n"
-           "  stats PORT        packets and bytes by port, layer, rule, "
+           "  stats [PORT...]   packets and bytes by port, layer, rule, "
            "count() and drop reason\n"
            "  flush-connections PORT [CONDS]   end connections (their layer "
            "flows, SNAT\n"
@@ -193,7 +194,8 @@ usage(void)
            "\nOptions:\n"
            "  -t, --target=TARGET    daemon name or control socket "
            "(default: ovs-vswitchd)\n"
-           "  -f, --format=FORMAT    table (default) or json\n"
+           "  -f, --format=FORMAT    table (default), json, or (stats) "
+           "prometheus\n"
            "  -T, --timeout=SECS     give up after SECS seconds\n"
            "  --flush                with add-rule, del-rule, "
            "replace-group: also flush\n"
@@ -243,10 +245,12 @@ parse_options(int argc, char *argv[])
                 format = FORMAT_TABLE;
             } else if (!strcmp(optarg, "json")) {
                 format = FORMAT_JSON;
+            } else if (!strcmp(optarg, "prometheus")) {
+                format = FORMAT_PROMETHEUS;
             } else {
                 free(short_options);
-                return xasprintf("unknown --format \"%s\" (use table or "
-                                 "json)", optarg);
+                return xasprintf("unknown --format \"%s\" (use table, json "
+                                 "or prometheus)", optarg);
             }
             break;
 
@@ -1008,6 +1012,220 @@ flush_conds(char *args[], const struct svec *conds)
     }
 }
 
+/* Prometheus text exposition format: a label value, escaped. */
+static void
+put_label(struct ds *out, const char *name, const char *value)
+{
+    ds_put_format(out, "%s=\"", name);
+    for (const char *p = value; *p; p++) {
+        if (*p == '\\' || *p == '"') {
+            ds_put_format(out, "\\%c", *p);
+        } else if (*p == '\n') {
+            ds_put_cstr(out, "\\n");
+        } else {
+            ds_put_char(out, *p);
+        }
+    }
+    ds_put_char(out, '"');
+}
+
+/* One sample of the families "PREFIX_packets_total" or
+ * "PREFIX_bytes_total" ('bytes'), from counter object 'c', with the labels
+ * in 'labels' (name, value, ..., NULL). */
+static void
+put_sample(struct ds *out, const char *prefix, bool bytes,
+           const struct json *c, const char *labels[])
+{
+    ds_put_format(out, "%s_%s_total{", prefix, bytes ? "bytes" : "packets");
+    for (size_t i = 0; labels[i]; i += 2) {
+        if (i) {
+            ds_put_char(out, ',');
+        }
+        put_label(out, labels[i], labels[i + 1]);
+    }
+    ds_put_format(out, "} %lld\n", get_int(c, bytes ? "bytes" : "packets"));
+}
+
+/* The statistics of the ports in 'stats' (vfp/stats replies), whose
+ * bridges are 'bridges', as Prometheus metric families: each family's
+ * HELP and TYPE, then its samples, for every port. */
+static void
+render_prometheus(const struct json *const stats[], const char *bridges[],
+                  size_t n, struct ds *out)
+{
+    static const char *const dirs[] = { "in", "out" };
+    static const struct {
+        const char *prefix, *help;
+    } families[] = {
+        { "vfp_port", "through a VFP port's layers, by direction" },
+        { "vfp_layer", "that reached a layer, by direction" },
+        { "vfp_rule", "that a rule acted on, directly or through its "
+          "layer flows" },
+        { "vfp_counter", "counted by count(NAME) actions" },
+        { "vfp_port_dropped", "a port dropped before its layers, by "
+          "reason" },
+    };
+
+    for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+        for (int bytes = 0; bytes < 2; bytes++) {
+            const char *prefix = families[f].prefix;
+
+            ds_put_format(out, "# HELP %s_%s_total %s %s.\n", prefix,
+                          bytes ? "bytes" : "packets",
+                          bytes ? "Bytes" : "Packets", families[f].help);
+            ds_put_format(out, "# TYPE %s_%s_total counter\n", prefix,
+                          bytes ? "bytes" : "packets");
+            for (size_t i = 0; i < n; i++) {
+                const struct json *st = stats[i];
+                const char *port = get_string(st, "port");
+                const struct json_array *layers = get_array(st, "layers");
+                const struct json_array *counters = get_array(st,
+                                                              "counters");
+
+                if (f == 0) {
+                    for (size_t d = 0; d < 2; d++) {
+                        const char *labels[] = { "bridge", bridges[i],
+                            "port", port, "direction", dirs[d], NULL };
+                        put_sample(out, prefix, bytes, get(st, dirs[d]),
+                                   labels);
+                    }
+                } else if (f == 1 || f == 2) {
+                    for (size_t l = 0; l < layers->n; l++) {
+                        const struct json *layer = layers->elems[l];
+                        const char *name = get_string(layer, "name");
+                        const struct json_array *rules;
+
+                        if (f == 1) {
+                            for (size_t d = 0; d < 2; d++) {
+                                const char *labels[] = {
+                                    "bridge", bridges[i], "port", port,
+                                    "layer", name, "direction", dirs[d],
+                                    NULL };
+                                put_sample(out, prefix, bytes,
+                                           get(layer, dirs[d]), labels);
+                            }
+                            continue;
+                        }
+                        rules = get_array(layer, "rules");
+                        for (size_t r = 0; r < rules->n; r++) {
+                            const struct json *rule = rules->elems[r];
+                            const char *labels[] = {
+                                "bridge", bridges[i], "port", port,
+                                "layer", name,
+                                "group", get_string(rule, "group"),
+                                "rule", get_string(rule, "rule"), NULL };
+                            put_sample(out, prefix, bytes, rule, labels);
+                        }
+                    }
+                } else if (f == 3) {
+                    for (size_t c = 0; c < counters->n; c++) {
+                        const char *labels[] = {
+                            "bridge", bridges[i], "port", port,
+                            "counter", get_string(counters->elems[c],
+                                                  "name"), NULL };
+                        put_sample(out, prefix, bytes, counters->elems[c],
+                                   labels);
+                    }
+                } else {
+                    /* Every reason, zeros too: a series that appears only
+                     * after its first drop breaks rate() at that point. */
+                    const struct json *drops = get(st, "drops");
+                    const struct json *tnl = get(st, "tunnel_drops");
+                    const char *labels[] = { "bridge", bridges[i],
+                        "port", port, "reason", "tunnel-not-for-endpoint",
+                        NULL };
+
+                    put_sample(out, prefix, bytes, tnl, labels);
+                    if (drops->type == JSON_OBJECT) {
+                        const struct shash_node **nodes
+                            = shash_sort(json_object(drops));
+
+                        for (size_t k = 0;
+                             k < shash_count(json_object(drops)); k++) {
+                            labels[5] = nodes[k]->name;
+                            put_sample(out, prefix, bytes, nodes[k]->data,
+                                       labels);
+                        }
+                        free(nodes);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* "stats" for PORTs, or every port of every VFP bridge: a table each, a
+ * JSON array of their objects, or Prometheus metrics.  (With one PORT and
+ * a table or JSON, main() prints the one reply as it prints any.) */
+static void
+stats_ports(int n_args, char *args[])
+{
+    /* Which bridge each port is on, and every port, in show's order. */
+    struct json *show = call("vfp/show", 0, NULL);
+    const struct json_array *brs = get_array(show, "bridges");
+    struct shash bridge_of = SHASH_INITIALIZER(&bridge_of);
+    struct svec ports = SVEC_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < brs->n; i++) {
+        const struct json_array *bports = get_array(brs->elems[i], "ports");
+
+        for (size_t j = 0; j < bports->n; j++) {
+            const char *name = get_string(bports->elems[j], "name");
+
+            shash_add_once(&bridge_of, name,
+                           get_string(brs->elems[i], "name"));
+            svec_add(&ports, name);
+        }
+    }
+    if (n_args) {
+        svec_clear(&ports);
+        for (int i = 0; i < n_args; i++) {
+            svec_add(&ports, args[i]);
+        }
+    }
+
+    struct json **stats = xmalloc((ports.n + 1) * sizeof *stats);
+    const char **bridges = xmalloc((ports.n + 1) * sizeof *bridges);
+    for (size_t i = 0; i < ports.n; i++) {
+        stats[i] = call("vfp/stats", 1, &ports.names[i]);
+        bridges[i] = shash_find_data(&bridge_of, ports.names[i]);
+        if (!bridges[i]) {
+            bridges[i] = "";
+        }
+    }
+
+    struct ds out = DS_EMPTY_INITIALIZER;
+    if (format == FORMAT_PROMETHEUS) {
+        render_prometheus((const struct json *const *) stats, bridges,
+                          ports.n, &out);
+    } else if (format == FORMAT_JSON) {
+        struct json *array = json_array_create_empty();
+
+        for (size_t i = 0; i < ports.n; i++) {
+            json_array_add(array, json_clone(stats[i]));
+        }
+        char *s = json_to_string(array, JSSF_PRETTY | JSSF_SORT);
+        ds_put_format(&out, "%s\n", s);
+        free(s);
+        json_destroy(array);
+    } else {
+        for (size_t i = 0; i < ports.n; i++) {
+            render_stats(stats[i], &out);
+        }
+    }
+    fputs(ds_cstr(&out), stdout);
+    ds_destroy(&out);
+
+    for (size_t i = 0; i < ports.n; i++) {
+        json_destroy(stats[i]);
+    }
+    free(stats);
+    free(bridges);
+    svec_destroy(&ports);
+    shash_destroy(&bridge_of);
+    json_destroy(show);
+    exit(EXIT_SUCCESS);
+}
+
 /* Writes 'reply' to 'file_name', through a file beside it that is renamed
  * over it: a failure leaves the old file as it was. */
 static void
@@ -1120,6 +1338,14 @@ main(int argc, char *argv[])
     }
     const char *out_name = cmd->out_file ? args[n_args - 1] : NULL;
     int n_sent = n_args - cmd->out_file;
+
+    if (!strcmp(cmd->name, "stats")
+        && (n_args != 1 || format == FORMAT_PROMETHEUS)) {
+        stats_ports(n_args, args);
+    } else if (format == FORMAT_PROMETHEUS) {
+        ovs_error(0, "--format=prometheus goes with stats");
+        exit(EXIT_FAILURE);
+    }
 
     struct jsonrpc *client = connect_to_target(&error);
     if (!client) {
