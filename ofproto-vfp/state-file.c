@@ -156,8 +156,8 @@ fingerprint(struct vfp_port *const live[], size_t n)
 }
 
 /* Writes the file: the 'n' ports in 'live' and those pending. */
-void
-vfp_state_file_save(struct vfp_port *const live[], size_t n)
+static void
+write_file(struct vfp_port *const live[], size_t n)
 {
     size_t n_all = n + shash_count(&pending.ports);
     struct vfp_port **all = xmalloc((n_all + 1) * sizeof *all);
@@ -214,6 +214,13 @@ vfp_state_file_save(struct vfp_port *const live[], size_t n)
     free(tmp);
     free(name);
     free(text);
+}
+
+/* Writes the file now: the 'n' ports in 'live' and those pending. */
+void
+vfp_state_file_save(struct vfp_port *const live[], size_t n)
+{
+    write_file(live, n);
     saved_fingerprint = fingerprint(live, n);
 }
 
@@ -223,14 +230,16 @@ void
 vfp_state_file_run(struct vfp_port *const live[], size_t n,
                    long long int now)
 {
+    uint32_t fp = fingerprint(live, n);
+
     if (saved_time == LLONG_MIN) {
         saved_time = now;
-        saved_fingerprint = fingerprint(live, n);
+        saved_fingerprint = fp;
     }
-    if ((now - saved_time >= CHANGE_DELAY_MS
-         && fingerprint(live, n) != saved_fingerprint)
+    if ((now - saved_time >= CHANGE_DELAY_MS && fp != saved_fingerprint)
         || now - saved_time >= PERIOD_MS) {
-        vfp_state_file_save(live, n);
+        write_file(live, n);
+        saved_fingerprint = fp;
         saved_time = now;
     }
 }
